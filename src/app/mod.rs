@@ -1,0 +1,1 @@
+//! TUI state, actions, key map and the event loop.

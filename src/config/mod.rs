@@ -1,0 +1,3 @@
+//! Preset files: parsing, validation and the validated settings types.
+
+pub mod types;

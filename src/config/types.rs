@@ -1,0 +1,184 @@
+//! Validated settings of a run: what a preset file becomes after parsing.
+
+use serde::{Deserialize, Serialize};
+
+/// Hidden-layer nonlinearity `phi`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Activation {
+    Relu,
+    Erf,
+    Tanh,
+    Identity,
+}
+
+impl Activation {
+    pub const ALL: [Activation; 4] = [
+        Activation::Relu,
+        Activation::Erf,
+        Activation::Tanh,
+        Activation::Identity,
+    ];
+
+    /// Name used in preset files and on screen.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Relu => "relu",
+            Activation::Erf => "erf",
+            Activation::Tanh => "tanh",
+            Activation::Identity => "identity",
+        }
+    }
+}
+
+/// Width scaling of the readout, which sets `gamma`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scaling {
+    /// NTK parameterisation, `gamma = 1` (lazy as the width grows).
+    Standard,
+    /// Mean-field / muP, `gamma = sqrt(N)` (rich).
+    MeanField,
+    /// Continuous knob, `gamma = gamma0 * sqrt(N)`.
+    Gamma0,
+}
+
+impl Scaling {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scaling::Standard => "standard",
+            Scaling::MeanField => "mean-field",
+            Scaling::Gamma0 => "gamma0",
+        }
+    }
+}
+
+/// Network architecture and initialisation multipliers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfig {
+    /// Hidden width `N`.
+    pub width: usize,
+    pub activation: Activation,
+    pub sigma_w: f64,
+    pub sigma_b: f64,
+    pub sigma_a: f64,
+    pub scaling: Scaling,
+    /// Richness knob, used when `scaling = gamma0`.
+    pub gamma0: f64,
+    /// Subtract the initial function `g_0` so that training starts from `f = 0`.
+    pub center: bool,
+}
+
+impl ModelConfig {
+    /// Output multiplier `gamma` of `f = (g - g_0 [center]) / gamma`.
+    pub fn gamma(&self) -> f64 {
+        let root_n = (self.width as f64).sqrt();
+        match self.scaling {
+            Scaling::Standard => 1.0,
+            Scaling::MeanField => root_n,
+            Scaling::Gamma0 => self.gamma0 * root_n,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Optimizer {
+    /// Full-batch gradient descent, `eta = eta0 * gamma^2`.
+    Gd,
+    /// Unadjusted Langevin algorithm, `T = T0 / gamma^2`, `eta = eta0`.
+    Langevin,
+}
+
+impl Optimizer {
+    pub fn name(self) -> &'static str {
+        match self {
+            Optimizer::Gd => "gd",
+            Optimizer::Langevin => "langevin",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub optimizer: Optimizer,
+    /// `eta0`, the learning rate before the `gamma^2` scaling.
+    pub learning_rate: f64,
+    /// `T0`, the Langevin temperature (observation-noise variance) before the
+    /// `1/gamma^2` scaling; also the GP posterior's noise variance.
+    pub temperature: f64,
+    /// Langevin steps discarded before the posterior-mean average starts.
+    pub burn_in: u64,
+    /// Steps to train; 0 trains until stopped.
+    pub steps: u64,
+    /// Metrics are computed every `log_every` steps.
+    pub log_every: u64,
+    pub seed: u64,
+}
+
+/// Which dataset a run trains on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataKind {
+    /// `y = sin(x)` on `[x_min, x_max]`.
+    Sine1d,
+    /// `y = |x|`, a kink that a kernel smooths over.
+    Abs1d,
+    /// `y = sign(x)`.
+    Step1d,
+    /// `y = x^3 / 4 - x`.
+    Cubic1d,
+    /// Bundled UCI handwritten digits, 8x8 pixels.
+    Digits,
+}
+
+impl DataKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            DataKind::Sine1d => "sine-1d",
+            DataKind::Abs1d => "abs-1d",
+            DataKind::Step1d => "step-1d",
+            DataKind::Cubic1d => "cubic-1d",
+            DataKind::Digits => "digits",
+        }
+    }
+}
+
+/// Target coding for classification data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    /// One output per class, 1 for the true class and 0 elsewhere.
+    OneHot,
+    /// Two classes: one output, -1 for the first class and +1 for the second.
+    /// More classes: one output per class, +1 for the true class, -1 elsewhere.
+    PlusMinus,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataConfig {
+    pub kind: DataKind,
+    /// Number of training points `P`.
+    pub train: usize,
+    /// Number of test points (the evaluation grid for 1-D data).
+    pub test: usize,
+    /// Standard deviation of Gaussian noise added to the training targets.
+    pub noise: f64,
+    pub seed: u64,
+    /// Input range of the 1-D generators.
+    pub x_min: f64,
+    pub x_max: f64,
+    /// Digit classes to keep (classification only).
+    pub classes: Vec<u8>,
+    pub encoding: Encoding,
+}
+
+/// A validated run description: data, model and training settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Preset {
+    pub name: String,
+    pub description: String,
+    pub data: DataConfig,
+    pub model: ModelConfig,
+    pub train: TrainConfig,
+}

@@ -1,0 +1,3 @@
+//! Datasets: synthetic generators and the bundled handwritten digits.
+
+pub mod dataset;

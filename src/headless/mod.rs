@@ -1,0 +1,1 @@
+//! Headless commands: run, presets, check; CSV and JSON writers.

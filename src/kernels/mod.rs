@@ -1,0 +1,1 @@
+//! Infinite-width kernels (NNGP, NTK) and kernel-regression predictors.

@@ -1,0 +1,3 @@
+//! Optimisers, metrics and the training thread.
+
+pub mod snapshot;

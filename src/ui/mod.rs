@@ -1,0 +1,1 @@
+//! Panels of the terminal UI, one module each.
