@@ -120,16 +120,22 @@ pub fn scale_learning_rate(preset: &mut Preset, factor: f64) -> EditOutcome {
     ))
 }
 
-/// Formats with up to four significant digits, switching to exponent
-/// notation outside [1e-3, 1e5).
+/// Formats with four significant digits and no trailing zeros, switching
+/// to exponent notation outside [1e-3, 1e5).
 fn format_number(value: f64) -> String {
     let magnitude = value.abs();
-    if value == 0.0 || (1.0e-3..1.0e5).contains(&magnitude) {
-        let text = format!("{value:.4}");
-        let trimmed = text.trim_end_matches('0').trim_end_matches('.');
-        trimmed.to_string()
+    if value == 0.0 {
+        return "0".to_string();
+    }
+    if !(1.0e-3..1.0e5).contains(&magnitude) {
+        return format!("{value:.3e}");
+    }
+    let decimals = (3 - magnitude.log10().floor() as i32).max(0) as usize;
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
-        format!("{value:.3e}")
+        text
     }
 }
 
@@ -269,6 +275,9 @@ mod tests {
         assert_eq!(format_number(2.0), "2");
         assert_eq!(format_number(0.125), "0.125");
         assert_eq!(format_number(64.0), "64");
+        assert_eq!(format_number(90.509_667), "90.51");
+        assert_eq!(format_number(1024.0), "1024");
+        assert_eq!(format_number(0.001_234_56), "0.001235");
         assert_eq!(format_number(1.0e-6), "1.000e-6");
     }
 }

@@ -17,11 +17,12 @@ use crate::ui::Theme;
 /// Colour follows `NO_COLOR`.
 ///
 /// The terminal is restored on every exit path: quit, signal, error and
-/// panic. A panic of the training thread is printed after the restore.
+/// panic. The UI keeps running when the training thread panics.
 ///
 /// # Errors
 /// Fails when the terminal cannot be set up (for example when stdout is not
-/// a terminal), or when reading input or drawing fails.
+/// a terminal), when reading input or drawing fails, or when the training
+/// thread panicked during the session.
 pub fn run_tui(preset: Preset, ascii: bool) -> anyhow::Result<()> {
     let theme = Theme::from_env(ascii);
     let catalog = load_catalog();
@@ -51,11 +52,11 @@ pub fn run_tui(preset: Preset, ascii: bool) -> anyhow::Result<()> {
     // the terminal is back to normal.
     drop(trainer);
 
-    if let Some(message) = recorded_panic() {
-        eprintln!("lazyrich: the training thread panicked: {message}");
-    }
     let reason = result?;
     info!(?reason, "TUI stopped");
+    if let Some(message) = recorded_panic() {
+        anyhow::bail!("the training thread panicked: {message}");
+    }
     Ok(())
 }
 

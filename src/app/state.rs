@@ -37,6 +37,8 @@ pub struct App {
     flash: Flash,
     /// Whether the last pause command sent was `Pause`.
     pause_requested: bool,
+    /// Set once the training thread is gone; its first reason stays shown.
+    trainer_stopped: bool,
     show_help: bool,
     should_quit: bool,
 }
@@ -61,6 +63,7 @@ impl App {
             view: None,
             histories: MetricHistories::default(),
             pause_requested: false,
+            trainer_stopped: false,
             show_help: false,
             should_quit: false,
         }
@@ -101,9 +104,12 @@ impl App {
                 None
             }
             Action::TrainerStopped(reason) => {
-                warn!(%reason, "training thread stopped");
-                self.state = RunState::Failed(format!("training stopped: {reason}"));
-                self.set_flash("training thread stopped; press q to quit".to_string(), true);
+                if !self.trainer_stopped {
+                    warn!(%reason, "training thread stopped");
+                    self.trainer_stopped = true;
+                    self.state = RunState::Failed(format!("training thread stopped: {reason}"));
+                }
+                self.set_flash("press q to quit".to_string(), true);
                 None
             }
             edit => self.apply_edit(edit),
@@ -139,7 +145,10 @@ impl App {
         };
         self.preset = preset.clone();
         self.edited = false;
-        let text = format!("preset {}: {}", self.preset.name, self.preset.description);
+        let mut text = format!("preset {}", self.preset.name);
+        if !self.preset.description.is_empty() {
+            text = format!("{text}: {}", self.preset.description);
+        }
         self.set_flash(text, false);
         Some(self.restart_command())
     }
@@ -461,8 +470,14 @@ mod tests {
         app.update(Action::TrainerStopped("panicked".to_string()));
         assert_eq!(
             app.state(),
-            &RunState::Failed("training stopped: panicked".to_string())
+            &RunState::Failed("training thread stopped: panicked".to_string())
         );
         assert!(app.flash().warning);
+        // A later report keeps the first reason.
+        app.update(Action::TrainerStopped("channel closed".to_string()));
+        assert_eq!(
+            app.state(),
+            &RunState::Failed("training thread stopped: panicked".to_string())
+        );
     }
 }

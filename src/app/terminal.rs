@@ -68,7 +68,7 @@ fn install_panic_hook() {
     }));
 }
 
-/// "message at file:line" from a panic's payload and location.
+/// Formats a panic as "message at file:line" from its payload and location.
 fn describe_panic(info: &PanicHookInfo) -> String {
     let payload = info.payload();
     let message = payload

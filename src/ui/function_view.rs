@@ -18,7 +18,7 @@ struct Layer {
     role: Role,
     /// Legend name; empty for the lower band line, which shares its entry.
     name: String,
-    short_name: &'static str,
+    short_name: String,
     graph_type: GraphType,
     points: Vec<(f64, f64)>,
 }
@@ -39,10 +39,10 @@ fn sorted_pairs(x: &[f64], y: &[f64]) -> Vec<(f64, f64)> {
 /// Layers of the view, the GP band first and the training points last so
 /// that the points stay on top.
 fn layers(info: &RunInfo, view: Option<&FunctionView>, plus_minus: &str) -> Vec<Layer> {
-    let line = |role, name: String, short_name, y: &[f64]| Layer {
+    let line = |role, name: String, short_name: &str, y: &[f64]| Layer {
         role,
         name,
-        short_name,
+        short_name: short_name.to_string(),
         graph_type: GraphType::Line,
         points: sorted_pairs(&info.x_test, y),
     };
@@ -57,7 +57,8 @@ fn layers(info: &RunInfo, view: Option<&FunctionView>, plus_minus: &str) -> Vec<
                     .collect()
             };
             let name = format!("GP {plus_minus}2sd");
-            layers.push(line(Role::GpBand, name, "2sd", &band(1.0)));
+            let short_name = format!("{plus_minus}2sd");
+            layers.push(line(Role::GpBand, name, &short_name, &band(1.0)));
             layers.push(line(Role::GpBand, String::new(), "", &band(-1.0)));
         }
         if !view.gp_mean.is_empty() {
@@ -72,7 +73,7 @@ fn layers(info: &RunInfo, view: Option<&FunctionView>, plus_minus: &str) -> Vec<
             layers.push(line(
                 Role::Sample,
                 "sample".to_string(),
-                "smp",
+                "sample",
                 &view.sample,
             ));
         }
@@ -89,7 +90,7 @@ fn layers(info: &RunInfo, view: Option<&FunctionView>, plus_minus: &str) -> Vec<
     layers.push(Layer {
         role: Role::TrainingPoints,
         name: "data".to_string(),
-        short_name: "data",
+        short_name: "data".to_string(),
         graph_type: GraphType::Scatter,
         points: sorted_pairs(&info.x_train, &info.y_train),
     });
@@ -103,7 +104,7 @@ fn legend(layers: &[Layer], theme: &Theme, width: u16) -> Line<'static> {
         let mut spans = vec![Span::raw(" ")];
         for layer in layers.iter().filter(|l| !l.name.is_empty()) {
             let name = if short {
-                layer.short_name.to_string()
+                layer.short_name.clone()
             } else {
                 layer.name.clone()
             };

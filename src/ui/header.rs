@@ -94,15 +94,18 @@ fn progress_line(app: &App, theme: &Theme) -> Line<'static> {
     } else {
         theme.dim()
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::raw(step),
         Span::styled(glyphs.separator, theme.dim()),
         Span::raw(rate),
         Span::styled(glyphs.separator, theme.dim()),
         Span::styled(state_text(app.state()), state_style(app.state(), theme)),
-        Span::styled(glyphs.separator, theme.dim()),
-        Span::styled(flash.text.clone(), flash_style),
-    ])
+    ];
+    if !flash.text.is_empty() {
+        spans.push(Span::styled(glyphs.separator, theme.dim()));
+        spans.push(Span::styled(flash.text.clone(), flash_style));
+    }
+    Line::from(spans)
 }
 
 /// Draws the two header lines into `area`, with a help hint at the right
