@@ -1,0 +1,292 @@
+//! Function view for 1-D data: training points, the network, the NTK
+//! prediction, the GP posterior mean with a ±2 sd band, and for Langevin
+//! the current sample.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Chart, Dataset, GraphType};
+
+use super::axis;
+use super::charts::styled_axis;
+use super::theme::{Role, Theme};
+use crate::config::types::Optimizer;
+use crate::train::snapshot::{FunctionView, RunInfo};
+
+/// One curve or point set of the view, in drawing order.
+struct Layer {
+    role: Role,
+    /// Legend name; empty for the lower band line, which shares its entry.
+    name: String,
+    short_name: &'static str,
+    graph_type: GraphType,
+    points: Vec<(f64, f64)>,
+}
+
+/// Pairs `x[i]` with `y[i]`, sorted by `x` so that lines do not zigzag.
+/// Extra entries of the longer slice and non-finite pairs are dropped.
+fn sorted_pairs(x: &[f64], y: &[f64]) -> Vec<(f64, f64)> {
+    let mut pairs: Vec<(f64, f64)> = x
+        .iter()
+        .zip(y)
+        .map(|(x, y)| (*x, *y))
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    pairs
+}
+
+/// Layers of the view, the GP band first and the training points last so
+/// that the points stay on top.
+fn layers(info: &RunInfo, view: Option<&FunctionView>, plus_minus: &str) -> Vec<Layer> {
+    let line = |role, name: String, short_name, y: &[f64]| Layer {
+        role,
+        name,
+        short_name,
+        graph_type: GraphType::Line,
+        points: sorted_pairs(&info.x_test, y),
+    };
+    let mut layers = Vec::new();
+    if let Some(view) = view {
+        if !view.gp_mean.is_empty() && view.gp_sd.len() == view.gp_mean.len() {
+            let band = |sign: f64| -> Vec<f64> {
+                view.gp_mean
+                    .iter()
+                    .zip(&view.gp_sd)
+                    .map(|(m, s)| m + sign * 2.0 * s)
+                    .collect()
+            };
+            let name = format!("GP {plus_minus}2sd");
+            layers.push(line(Role::GpBand, name, "2sd", &band(1.0)));
+            layers.push(line(Role::GpBand, String::new(), "", &band(-1.0)));
+        }
+        if !view.gp_mean.is_empty() {
+            layers.push(line(
+                Role::GpMean,
+                "GP mean".to_string(),
+                "GP",
+                &view.gp_mean,
+            ));
+        }
+        if !view.sample.is_empty() {
+            layers.push(line(
+                Role::Sample,
+                "sample".to_string(),
+                "smp",
+                &view.sample,
+            ));
+        }
+        if !view.ntk.is_empty() {
+            layers.push(line(Role::Ntk, "NTK".to_string(), "NTK", &view.ntk));
+        }
+        let network_name = match info.preset.train.optimizer {
+            Optimizer::Gd => "network",
+            Optimizer::Langevin => "posterior mean",
+        };
+        let name = network_name.to_string();
+        layers.push(line(Role::Network, name, "NN", &view.network));
+    }
+    layers.push(Layer {
+        role: Role::TrainingPoints,
+        name: "data".to_string(),
+        short_name: "data",
+        graph_type: GraphType::Scatter,
+        points: sorted_pairs(&info.x_train, &info.y_train),
+    });
+    layers
+}
+
+/// Legend line for the bottom border: one swatch and name per named layer.
+/// Short names replace the full ones when the full legend exceeds `width`.
+fn legend(layers: &[Layer], theme: &Theme, width: u16) -> Line<'static> {
+    let build = |short: bool| {
+        let mut spans = vec![Span::raw(" ")];
+        for layer in layers.iter().filter(|l| !l.name.is_empty()) {
+            let name = if short {
+                layer.short_name.to_string()
+            } else {
+                layer.name.clone()
+            };
+            spans.push(theme.swatch(layer.role));
+            spans.push(Span::raw(format!(" {name}  ")));
+        }
+        Line::from(spans)
+    };
+    let full = build(false);
+    if full.width() <= usize::from(width) {
+        full
+    } else {
+        build(true)
+    }
+}
+
+/// Draws the function view of a 1-D run into `area`.
+pub fn render_function_view(
+    frame: &mut Frame,
+    area: Rect,
+    info: &RunInfo,
+    view: Option<&FunctionView>,
+    theme: &Theme,
+) {
+    let layers = layers(info, view, theme.glyphs().plus_minus);
+    let all_points = || layers.iter().flat_map(|l| l.points.iter());
+    let x_range = axis::finite_range(all_points().map(|p| p.0));
+    let y_range = axis::finite_range(all_points().map(|p| p.1));
+    let label_count = if area.height >= 14 { 5 } else { 3 };
+    let x_scale = axis::linear_axis(x_range, 0.0, 3);
+    let y_scale = axis::linear_axis(y_range, 0.05, label_count);
+
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set())
+        .title(Span::styled(" function ", theme.bold()))
+        .title_bottom(legend(&layers, theme, area.width.saturating_sub(2)));
+    let datasets = layers
+        .iter()
+        .map(|layer| {
+            Dataset::default()
+                .marker(theme.marker(layer.role))
+                .graph_type(layer.graph_type)
+                .style(theme.style(layer.role))
+                .data(&layer.points)
+        })
+        .collect();
+    let chart = Chart::new(datasets)
+        .block(block)
+        .x_axis(styled_axis(x_scale, theme))
+        .y_axis(styled_axis(y_scale, theme));
+    frame.render_widget(chart, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::fixtures::{
+        braille_cells, buffer_lines, render_with, sample_info, sample_view,
+    };
+
+    const ASCII: Theme = Theme {
+        color: true,
+        ascii: true,
+    };
+    const COLOR: Theme = Theme {
+        color: true,
+        ascii: false,
+    };
+
+    fn render_view(info: &RunInfo, view: Option<&FunctionView>, theme: &Theme) -> String {
+        let buffer = render_with(70, 24, |frame| {
+            render_function_view(frame, frame.area(), info, view, theme);
+        });
+        buffer_lines(&buffer).join("\n")
+    }
+
+    fn count(text: &str, marker: char) -> usize {
+        text.chars().filter(|c| *c == marker).count()
+    }
+
+    #[test]
+    fn function_view_draws_every_curve() {
+        let info = sample_info();
+        let view = sample_view(&info);
+        // Each role has its own character in ASCII mode, so each curve is
+        // counted on its own: network '*', NTK '+', GP mean '=', band '.'.
+        let text = render_view(&info, Some(&view), &ASCII);
+        assert!(count(&text, 'o') >= 6, "training points missing:\n{text}");
+        assert!(count(&text, '*') >= 20, "network curve missing:\n{text}");
+        assert!(count(&text, '+') >= 20, "NTK curve missing:\n{text}");
+        assert!(count(&text, '=') >= 20, "GP mean missing:\n{text}");
+        assert!(count(&text, '.') >= 40, "GP band missing:\n{text}");
+        for name in ["network", "NTK", "GP mean", "GP +/-2sd", "data"] {
+            assert!(text.contains(name), "legend lacks {name}:\n{text}");
+        }
+    }
+
+    #[test]
+    fn function_view_braille_curves() {
+        let info = sample_info();
+        let view = sample_view(&info);
+        let buffer = render_with(70, 24, |frame| {
+            render_function_view(frame, frame.area(), &info, Some(&view), &COLOR);
+        });
+        assert!(braille_cells(&buffer) > 50);
+        let text = buffer_lines(&buffer).join("\n");
+        assert!(text.contains('•'), "training points missing:\n{text}");
+        assert!(text.contains("GP ±2sd"), "{text}");
+    }
+
+    #[test]
+    fn function_view_points_only_before_first_view() {
+        let info = sample_info();
+        let text = render_view(&info, None, &ASCII);
+        assert!(count(&text, 'o') >= 6, "{text}");
+        assert!(!text.contains("network"), "{text}");
+    }
+
+    #[test]
+    fn function_view_langevin_sample_and_mean() {
+        let mut info = sample_info();
+        info.preset.train.optimizer = Optimizer::Langevin;
+        let mut view = sample_view(&info);
+        view.sample = info.x_test.iter().map(|x| x.cos()).collect();
+        let text = render_view(&info, Some(&view), &ASCII);
+        assert!(text.contains("posterior mean"), "{text}");
+        assert!(text.contains("sample"), "{text}");
+        assert!(count(&text, ':') >= 20, "sample curve missing:\n{text}");
+    }
+
+    #[test]
+    fn function_view_survives_bad_values() {
+        let mut info = sample_info();
+        info.y_train[0] = f64::NAN;
+        info.x_train[1] = f64::INFINITY;
+        let mut view = sample_view(&info);
+        view.network[3] = f64::NAN;
+        view.ntk.truncate(5);
+        view.gp_sd.pop();
+        view.gp_mean[0] = f64::NEG_INFINITY;
+        render_view(&info, Some(&view), &COLOR);
+
+        let empty = RunInfo {
+            x_train: Vec::new(),
+            y_train: Vec::new(),
+            x_test: Vec::new(),
+            ..sample_info()
+        };
+        render_view(&empty, Some(&FunctionView::default()), &COLOR);
+        for (width, height) in [(1, 1), (4, 3), (12, 4)] {
+            render_with(width, height, |frame| {
+                render_function_view(frame, frame.area(), &info, Some(&view), &COLOR);
+            });
+        }
+    }
+
+    #[test]
+    fn function_view_single_training_point() {
+        let info = RunInfo {
+            x_train: vec![0.5],
+            y_train: vec![0.5],
+            x_test: vec![0.5],
+            ..sample_info()
+        };
+        let view = FunctionView {
+            network: vec![0.5],
+            ..FunctionView::default()
+        };
+        let text = render_view(&info, Some(&view), &ASCII);
+        assert!(text.contains('o'), "{text}");
+    }
+
+    #[test]
+    fn function_view_legend_shortens() {
+        let info = sample_info();
+        let view = sample_view(&info);
+        let buffer = render_with(40, 20, |frame| {
+            render_function_view(frame, frame.area(), &info, Some(&view), &COLOR);
+        });
+        let lines = buffer_lines(&buffer);
+        let bottom = &lines[19];
+        assert!(bottom.contains("NN"), "{bottom}");
+        assert!(bottom.contains("data"), "{bottom}");
+    }
+}
