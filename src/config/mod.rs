@@ -1,3 +1,26 @@
 //! Preset files: parsing, validation and the validated settings types.
+//!
+//! A preset goes through three stages, each in its own file: `document`
+//! parses the TOML and the `--set` overrides into located values and rejects
+//! unknown keys, `fields` checks each value's type, and `validate` applies
+//! the range and cross-field rules of `rules` and fills in defaults.
 
+mod bundled;
+mod document;
+mod error;
+mod fields;
+mod load;
+mod rules;
+mod schema;
+mod suggest;
 pub mod types;
+mod validate;
+
+pub use bundled::bundled_preset_names;
+pub use error::{Location, PresetError, PresetErrorKind};
+pub use load::{PresetEntry, list_presets, load_preset, parse_preset, user_preset_dir};
+pub use types::{
+    Activation, DataConfig, DataKind, Encoding, ModelConfig, Optimizer, Preset, Scaling,
+    TrainConfig,
+};
+pub use validate::{DEFAULT_X_MAX, DEFAULT_X_MIN, preset_warnings};

@@ -44,6 +44,8 @@ pub enum Scaling {
 }
 
 impl Scaling {
+    pub const ALL: [Scaling; 3] = [Scaling::Standard, Scaling::MeanField, Scaling::Gamma0];
+
     pub fn name(self) -> &'static str {
         match self {
             Scaling::Standard => "standard",
@@ -69,6 +71,22 @@ pub struct ModelConfig {
     pub center: bool,
 }
 
+/// The defaults that a preset's `[model]` section falls back to.
+impl Default for ModelConfig {
+    fn default() -> Self {
+        ModelConfig {
+            width: 512,
+            activation: Activation::Relu,
+            sigma_w: 1.0,
+            sigma_b: 1.0,
+            sigma_a: 1.0,
+            scaling: Scaling::Standard,
+            gamma0: 1.0,
+            center: false,
+        }
+    }
+}
+
 impl ModelConfig {
     /// Output multiplier `gamma` of `f = (g - g_0 [center]) / gamma`.
     pub fn gamma(&self) -> f64 {
@@ -91,6 +109,8 @@ pub enum Optimizer {
 }
 
 impl Optimizer {
+    pub const ALL: [Optimizer; 2] = [Optimizer::Gd, Optimizer::Langevin];
+
     pub fn name(self) -> &'static str {
         match self {
             Optimizer::Gd => "gd",
@@ -116,6 +136,21 @@ pub struct TrainConfig {
     pub seed: u64,
 }
 
+/// The defaults that a preset's `[train]` section falls back to.
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            optimizer: Optimizer::Gd,
+            learning_rate: 0.1,
+            temperature: 0.01,
+            burn_in: 0,
+            steps: 0,
+            log_every: 10,
+            seed: 0,
+        }
+    }
+}
+
 /// Which dataset a run trains on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -133,6 +168,19 @@ pub enum DataKind {
 }
 
 impl DataKind {
+    pub const ALL: [DataKind; 5] = [
+        DataKind::Sine1d,
+        DataKind::Abs1d,
+        DataKind::Step1d,
+        DataKind::Cubic1d,
+        DataKind::Digits,
+    ];
+
+    /// Whether the inputs are scalars drawn on `[x_min, x_max]`.
+    pub fn is_one_dimensional(self) -> bool {
+        !matches!(self, DataKind::Digits)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             DataKind::Sine1d => "sine-1d",
@@ -153,6 +201,17 @@ pub enum Encoding {
     /// Two classes: one output, -1 for the first class and +1 for the second.
     /// More classes: one output per class, +1 for the true class, -1 elsewhere.
     PlusMinus,
+}
+
+impl Encoding {
+    pub const ALL: [Encoding; 2] = [Encoding::OneHot, Encoding::PlusMinus];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::OneHot => "one-hot",
+            Encoding::PlusMinus => "plus-minus",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -1,1 +1,53 @@
-//! Infinite-width kernels (NNGP, NTK) and kernel-regression predictors.
+//! Infinite-width kernels (NNGP, NTK) of the one-hidden-layer network and the
+//! kernel-regression predictors built on them.
+//!
+//! The module owns the analytic kernels of the network output `g` (without the
+//! `1 / gamma^2` of `f = g / gamma`, which the caller applies) and the linear algebra
+//! that turns kernels into predictions. Everything is `f64`; matrices are `ndarray`
+//! arrays with one row per input point.
+//!
+//! # Formulas
+//!
+//! ```text
+//! K0(x, x')    = sigma_w^2 (x . x') / D + sigma_b^2                    input kernel
+//! K(x, x')     = sigma_a^2 E[phi(u) phi(v)]                            NNGP
+//! Theta(x, x') = K(x, x') + sigma_a^2 E[phi'(u) phi'(v)] K0(x, x')     NTK
+//! (u, v) ~ N(0, [[q, c], [c, q']]),  q = K0(x, x), q' = K0(x', x'), c = K0(x, x')
+//! cos t = c / sqrt(q q')
+//! ```
+//!
+//! | activation | `E[phi(u) phi(v)]` | `E[phi'(u) phi'(v)]` |
+//! |---|---|---|
+//! | relu | `sqrt(q q') / (2 pi) (sin t + (pi - t) cos t)` | `(pi - t) / (2 pi)` |
+//! | erf | `(2 / pi) asin(2c / sqrt((1 + 2q)(1 + 2q')))` | `4 / (pi sqrt((1 + 2q)(1 + 2q') - 4c^2))` |
+//! | identity | `c` | `1` |
+//! | tanh | nested Gauss–Legendre quadrature ([`quadrature`]) | same |
+//!
+//! Angles between inputs are measured from the embedded vectors
+//! `z = (sigma_w x / sqrt(D), sigma_b)` as `2 atan2(|a - b|, |a + b|)` of their unit
+//! vectors, so duplicated, nearly collinear and antipodal inputs keep full precision.
+//! A zero embedded vector (zero input without bias) has `q = 0`; its pre-activation is
+//! identically 0 and the relu derivative there is taken as 0.
+//!
+//! # Predictors
+//!
+//! ```text
+//! GP mean        K_* (K + noise I)^-1 Y
+//! GP variance    diag(K_** - K_* (K + noise I)^-1 K_*^T)
+//! NTK at step t  Theta_* V diag((1 - (1 - eta0 lambda / P)^t) / lambda) V^T (y - f_0)
+//! NTK limit      Theta_* Theta^-1 (y - f_0)
+//! ```
+
+pub mod analytic;
+pub mod closed_form;
+pub mod gauss_legendre;
+pub mod input;
+pub mod pair;
+pub mod predictors;
+pub mod quadrature;
+
+pub use analytic::{Kernels, analytic_kernels, analytic_kernels_diag, pair_expectations};
+pub use closed_form::PairExpectations;
+pub use input::{input_kernel, input_kernel_diag};
+pub use pair::PairCovariance;
+pub use predictors::{GpPosterior, KernelError, NtkPredictor, cholesky_solve, gp_posterior};

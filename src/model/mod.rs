@@ -2,3 +2,10 @@
 //! empirical kernels.
 
 pub mod activation;
+pub mod empirical;
+pub mod gradient;
+pub mod network;
+
+pub use empirical::{Features, empirical_nngp, empirical_ntk, input_kernel};
+pub use gradient::{Workspace, loss_and_gradient};
+pub use network::{Architecture, Params, features, output_f, output_g};

@@ -1,0 +1,181 @@
+//! Finding presets by name or path: the bundled ones and the user folder.
+
+use std::path::{Path, PathBuf};
+
+use super::bundled::{bundled_preset_names, bundled_source, bundled_text};
+use super::document::Document;
+use super::error::{Location, PresetError, PresetErrorKind};
+use super::suggest::closest;
+use super::types::Preset;
+use super::validate::validate;
+
+/// A preset that `load_preset` can find by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PresetEntry {
+    pub name: String,
+    /// One-line description. For a user file that fails to load, this is
+    /// the error message instead.
+    pub description: String,
+    /// `"bundled"`, or the path of the user's preset file.
+    pub source: String,
+}
+
+/// Parses and validates preset text.
+///
+/// `source` names the file in error messages, and its file stem is the
+/// preset name unless the file sets `name`. Each `overrides` entry has the
+/// form `section.key=value` and replaces the file's value before
+/// validation, so it gets the same checks.
+pub fn parse_preset(text: &str, source: &str, overrides: &[String]) -> Result<Preset, PresetError> {
+    let mut document = Document::parse(text, source)?;
+    for argument in overrides {
+        document.apply_override(argument)?;
+    }
+    let stem = Path::new(source)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    validate(&document, &stem)
+}
+
+/// Loads a preset from a file path or by name.
+///
+/// An existing file, or any argument ending in `.toml`, is read from disk.
+/// Otherwise the name is looked up in the user folder (see
+/// [`user_preset_dir`]) and then among the bundled presets. An unknown name
+/// gives an error that lists the available names.
+pub fn load_preset(name_or_path: &str, overrides: &[String]) -> Result<Preset, PresetError> {
+    load_preset_from(name_or_path, overrides, user_preset_dir().as_deref())
+}
+
+/// Lists the bundled presets in display order, then the user's presets
+/// sorted by file name. A user preset named like a bundled one appears
+/// twice here, and `load_preset` picks the user's file.
+pub fn list_presets() -> Vec<PresetEntry> {
+    list_presets_from(user_preset_dir().as_deref())
+}
+
+/// The folder of the user's own presets: `$LAZYRICH_PRESETS` if set, else
+/// `$XDG_CONFIG_HOME/lazyrich/presets`, else `~/.config/lazyrich/presets`.
+/// Returns `None` when none of these variables is set.
+pub fn user_preset_dir() -> Option<PathBuf> {
+    user_preset_dir_from(|variable| std::env::var_os(variable))
+}
+
+fn user_preset_dir_from(
+    variable: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
+    let set = |name: &str| variable(name).filter(|value| !value.is_empty());
+    if let Some(folder) = set("LAZYRICH_PRESETS") {
+        return Some(PathBuf::from(folder));
+    }
+    if let Some(config) = set("XDG_CONFIG_HOME") {
+        return Some(PathBuf::from(config).join("lazyrich").join("presets"));
+    }
+    let home = set("HOME")?;
+    Some(PathBuf::from(home).join(".config/lazyrich/presets"))
+}
+
+pub(crate) fn load_preset_from(
+    name_or_path: &str,
+    overrides: &[String],
+    user_dir: Option<&Path>,
+) -> Result<Preset, PresetError> {
+    let path = Path::new(name_or_path);
+    if path.is_file() || name_or_path.ends_with(".toml") {
+        return load_file(path, overrides);
+    }
+    if let Some(file) = user_file(name_or_path, user_dir) {
+        return load_file(&file, overrides);
+    }
+    if let Some(text) = bundled_text(name_or_path) {
+        return parse_preset(text, &bundled_source(name_or_path), overrides);
+    }
+    Err(unknown_preset(name_or_path, user_dir))
+}
+
+fn load_file(path: &Path, overrides: &[String]) -> Result<Preset, PresetError> {
+    let source = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        let message = format!("failed to read preset file: {error}");
+        PresetError::new(PresetErrorKind::Io, Location::Source(source.clone()), message)
+    })?;
+    parse_preset(&text, &source, overrides)
+}
+
+/// Returns `<user_dir>/<name>.toml` if it is a file. Names with a path
+/// separator are not looked up, so a name cannot point outside the folder.
+fn user_file(name: &str, user_dir: Option<&Path>) -> Option<PathBuf> {
+    if name.contains(['/', '\\']) {
+        return None;
+    }
+    let file = user_dir?.join(format!("{name}.toml"));
+    file.is_file().then_some(file)
+}
+
+/// Returns the `.toml` files in the user folder, sorted by name. A missing
+/// or unreadable folder has no presets.
+fn user_files(user_dir: Option<&Path>) -> Vec<PathBuf> {
+    let Some(entries) = user_dir.and_then(|dir| std::fs::read_dir(dir).ok()) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+pub(crate) fn list_presets_from(user_dir: Option<&Path>) -> Vec<PresetEntry> {
+    let mut entries = Vec::new();
+    for name in bundled_preset_names() {
+        let loaded = load_preset_from(name, &[], None);
+        entries.push(entry(name.to_string(), "bundled".to_string(), loaded));
+    }
+    for file in user_files(user_dir) {
+        let loaded = load_file(&file, &[]);
+        entries.push(entry(file_stem(&file), file.display().to_string(), loaded));
+    }
+    entries
+}
+
+fn entry(name: String, source: String, loaded: Result<Preset, PresetError>) -> PresetEntry {
+    let description = match loaded {
+        Ok(preset) => preset.description,
+        Err(error) => format!("invalid preset: {error}"),
+    };
+    PresetEntry {
+        name,
+        description,
+        source,
+    }
+}
+
+fn unknown_preset(name: &str, user_dir: Option<&Path>) -> PresetError {
+    let mut names: Vec<String> = bundled_preset_names().into_iter().map(String::from).collect();
+    for file in user_files(user_dir) {
+        let stem = file_stem(&file);
+        if !names.contains(&stem) {
+            names.push(stem);
+        }
+    }
+
+    let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut message = format!("unknown preset `{name}`");
+    match closest(name, &candidates) {
+        Some(suggestion) => message.push_str(&format!(": did you mean `{suggestion}`?")),
+        None => message.push('.'),
+    }
+    message.push_str(&format!(
+        " Available presets: {}. A path ending in .toml loads a file",
+        candidates.join(", ")
+    ));
+    PresetError::new(PresetErrorKind::UnknownPreset, Location::Unspecified, message)
+}

@@ -1,0 +1,185 @@
+//! Turns a parsed preset into the validated [`Preset`], filling in defaults
+//! and applying the rules.
+
+use super::document::Document;
+use super::error::PresetError;
+use super::fields::Field;
+use super::rules;
+use super::types::{
+    Activation, DataConfig, DataKind, Encoding, ModelConfig, Optimizer, Preset, Scaling,
+    TrainConfig,
+};
+
+/// Input range of the 1-D generators when a preset sets none.
+pub const DEFAULT_X_MIN: f64 = -3.0;
+pub const DEFAULT_X_MAX: f64 = 3.0;
+
+/// Validates every setting of `document`. `default_name` is the preset name
+/// when the file sets none.
+pub(crate) fn validate(document: &Document, default_name: &str) -> Result<Preset, PresetError> {
+    let name = document.text("name")?.map_or(default_name.to_string(), |field| field.value);
+    let description = document.text("description")?.map(|field| field.value);
+    let data = validate_data(document)?;
+    let model = validate_model(document)?;
+    let train = validate_train(document)?;
+    Ok(Preset {
+        name,
+        description: description.unwrap_or_default(),
+        data,
+        model,
+        train,
+    })
+}
+
+fn validate_data(document: &Document) -> Result<DataConfig, PresetError> {
+    let kind_field = document.require("data.kind", document.text("data.kind")?)?;
+    let kind = rules::to_choice(&kind_field, &DataKind::ALL, DataKind::name)?;
+    let train_field = document.require("data.train", document.integer("data.train")?)?;
+    let train: usize = rules::to_integer(&train_field)?;
+    let test = document.require("data.test", document.integer("data.test")?)?;
+    let test: usize = rules::to_integer(&test)?;
+
+    let x_min_field = document.number("data.x_min")?;
+    let x_max_field = document.number("data.x_max")?;
+    let classes_field = document.integers("data.classes")?;
+    rules::check_applies_to_kind(x_min_field.as_ref(), kind)?;
+    rules::check_applies_to_kind(x_max_field.as_ref(), kind)?;
+    rules::check_applies_to_kind(classes_field.as_ref(), kind)?;
+
+    let x_min = number(x_min_field.as_ref(), DEFAULT_X_MIN)?;
+    let x_max = number(x_max_field.as_ref(), DEFAULT_X_MAX)?;
+    rules::check_x_order((x_min_field.as_ref(), x_min), (x_max_field.as_ref(), x_max))?;
+
+    let classes = match &classes_field {
+        Some(field) => rules::to_classes(field)?,
+        None => (0..=9).collect(),
+    };
+    if kind == DataKind::Digits {
+        rules::check_digit_rows(&train_field, test, &classes)?;
+    }
+
+    Ok(DataConfig {
+        kind,
+        train,
+        test,
+        noise: number(document.number("data.noise")?.as_ref(), 0.0)?,
+        seed: integer(document.integer("data.seed")?, 0)?,
+        x_min,
+        x_max,
+        classes,
+        encoding: choice(
+            document.text("data.encoding")?,
+            &Encoding::ALL,
+            Encoding::name,
+            Encoding::OneHot,
+        )?,
+    })
+}
+
+fn validate_model(document: &Document) -> Result<ModelConfig, PresetError> {
+    let defaults = ModelConfig::default();
+    Ok(ModelConfig {
+        width: integer(document.integer("model.width")?, defaults.width)?,
+        activation: choice(
+            document.text("model.activation")?,
+            &Activation::ALL,
+            Activation::name,
+            defaults.activation,
+        )?,
+        sigma_w: number(document.number("model.sigma_w")?.as_ref(), defaults.sigma_w)?,
+        sigma_b: number(document.number("model.sigma_b")?.as_ref(), defaults.sigma_b)?,
+        sigma_a: number(document.number("model.sigma_a")?.as_ref(), defaults.sigma_a)?,
+        scaling: choice(
+            document.text("model.scaling")?,
+            &Scaling::ALL,
+            Scaling::name,
+            defaults.scaling,
+        )?,
+        gamma0: number(document.number("model.gamma0")?.as_ref(), defaults.gamma0)?,
+        center: document
+            .boolean("model.center")?
+            .map_or(defaults.center, |field| field.value),
+    })
+}
+
+fn validate_train(document: &Document) -> Result<TrainConfig, PresetError> {
+    let defaults = TrainConfig::default();
+    let optimizer = choice(
+        document.text("train.optimizer")?,
+        &Optimizer::ALL,
+        Optimizer::name,
+        defaults.optimizer,
+    )?;
+    let temperature_field = document.number("train.temperature")?;
+    let temperature = number(temperature_field.as_ref(), defaults.temperature)?;
+    rules::check_langevin_temperature(temperature_field.as_ref(), optimizer)?;
+
+    Ok(TrainConfig {
+        optimizer,
+        learning_rate: number(
+            document.number("train.learning_rate")?.as_ref(),
+            defaults.learning_rate,
+        )?,
+        temperature,
+        burn_in: integer(document.integer("train.burn_in")?, defaults.burn_in)?,
+        steps: integer(document.integer("train.steps")?, defaults.steps)?,
+        log_every: integer(document.integer("train.log_every")?, defaults.log_every)?,
+        seed: integer(document.integer("train.seed")?, defaults.seed)?,
+    })
+}
+
+/// Checks a float setting, or returns `default` when it is absent.
+fn number(field: Option<&Field<f64>>, default: f64) -> Result<f64, PresetError> {
+    let Some(field) = field else {
+        return Ok(default);
+    };
+    rules::check_finite(field)?;
+    rules::check_lower_bound(field)?;
+    Ok(field.value)
+}
+
+/// Checks an integer setting, or returns `default` when it is absent.
+fn integer<T: TryFrom<i128>>(field: Option<Field<i128>>, default: T) -> Result<T, PresetError> {
+    match field {
+        Some(field) => rules::to_integer(&field),
+        None => Ok(default),
+    }
+}
+
+/// Checks a named setting, or returns `default` when it is absent.
+fn choice<T: Copy>(
+    field: Option<Field<String>>,
+    variants: &[T],
+    name: fn(T) -> &'static str,
+    default: T,
+) -> Result<T, PresetError> {
+    match field {
+        Some(field) => rules::to_choice(&field, variants, name),
+        None => Ok(default),
+    }
+}
+
+/// Returns advice about settings that are valid but probably unintended.
+///
+/// * `sigma_b = 0` with 1-D inputs makes every pre-activation proportional
+///   to `x`, so every relu kink sits at `x = 0`.
+/// * `center = true` has no effect on Langevin, which samples the uncentred
+///   network.
+pub fn preset_warnings(preset: &Preset) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if preset.data.kind.is_one_dimensional() && preset.model.sigma_b == 0.0 {
+        warnings.push(
+            "model.sigma_b = 0 with 1-D data: every pre-activation is proportional to x, so \
+             every relu kink sits at x = 0. Set model.sigma_b > 0 to spread them"
+                .to_string(),
+        );
+    }
+    if preset.model.center && preset.train.optimizer == Optimizer::Langevin {
+        warnings.push(
+            "model.center = true has no effect with train.optimizer = \"langevin\", which \
+             samples the uncentred network"
+                .to_string(),
+        );
+    }
+    warnings
+}
