@@ -24,15 +24,18 @@ static BACKGROUND_PANIC: Mutex<Option<String>> = Mutex::new(None);
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
 
 /// Enters raw mode and the alternate screen, and installs the panic hook.
-/// On error the terminal is restored before returning.
+/// On error, only the steps that succeeded are undone, so a failed raw mode
+/// writes no escape codes to stdout.
 pub fn init_terminal() -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
     install_panic_hook();
-    let setup = || -> io::Result<Terminal<CrosstermBackend<Stdout>>> {
-        enable_raw_mode()?;
-        execute!(stdout(), EnterAlternateScreen)?;
-        Terminal::new(CrosstermBackend::new(stdout()))
-    };
-    setup().inspect_err(|_| restore_terminal())
+    enable_raw_mode()?;
+    if let Err(err) = execute!(stdout(), EnterAlternateScreen) {
+        if let Err(undo) = disable_raw_mode() {
+            error!(%undo, "failed to disable raw mode");
+        }
+        return Err(err);
+    }
+    Terminal::new(CrosstermBackend::new(stdout())).inspect_err(|_| restore_terminal())
 }
 
 /// Leaves raw mode and the alternate screen and shows the cursor. Errors
