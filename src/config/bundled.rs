@@ -5,7 +5,10 @@ const BUNDLED: [(&str, &str); 5] = [
     ("lazy-1d", include_str!("../../presets/lazy-1d.toml")),
     ("rich-1d", include_str!("../../presets/rich-1d.toml")),
     ("bayes-1d", include_str!("../../presets/bayes-1d.toml")),
-    ("bayes-rich-1d", include_str!("../../presets/bayes-rich-1d.toml")),
+    (
+        "bayes-rich-1d",
+        include_str!("../../presets/bayes-rich-1d.toml"),
+    ),
     ("digits", include_str!("../../presets/digits.toml")),
 ];
 
@@ -22,7 +25,7 @@ pub(crate) fn bundled_text(name: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-/// The file name that error messages use for a bundled preset.
+/// Returns the file name that error messages use for a bundled preset.
 pub(crate) fn bundled_source(name: &str) -> String {
     format!("presets/{name}.toml")
 }

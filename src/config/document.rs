@@ -11,9 +11,9 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
-use super::error::{Locator, Location, PresetError, PresetErrorKind};
+use super::error::{Location, Locator, PresetError, PresetErrorKind};
 use super::schema::{self, KeySpec, SECTIONS, TOP_LEVEL_KEYS};
-use super::suggest::closest;
+use super::suggest::{closest, suggest_key};
 
 /// A TOML value, reduced to the types that preset keys use.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,7 +33,7 @@ pub(crate) enum Value {
 pub(crate) struct Item {
     pub value: Value,
     /// The value as written, on one line, for error messages.
-    pub shown: String,
+    pub source_text: String,
     pub location: Location,
 }
 
@@ -46,7 +46,7 @@ pub(crate) struct Document {
     sections: BTreeMap<&'static str, Location>,
 }
 
-/// How spans of a parsed value map to locations and source text.
+/// Mapping from the spans of a parsed value to locations and source text.
 struct Origin<'a> {
     /// Locates spans within the text that was parsed.
     locator: Locator<'a>,
@@ -58,7 +58,7 @@ impl Origin<'_> {
     fn item(&self, value: &Spanned<DeValue<'_>>) -> Item {
         Item {
             value: convert(value.get_ref(), self),
-            shown: self.locator.excerpt(value.span()),
+            source_text: self.locator.excerpt(value.span()),
             location: self.location(value.span()),
         }
     }
@@ -84,8 +84,9 @@ fn convert(value: &DeValue<'_>, origin: &Origin<'_>) -> Value {
             };
             Value::Integer(parsed.unwrap_or(saturated))
         }
-        // The parser has already checked the float syntax, so a failure here
-        // cannot happen. NaN makes it fail the finiteness check if it does.
+        // The TOML parser has validated the float, and Rust's f64 parser
+        // accepts every TOML float form (see the conversion test), so the
+        // fallback is not expected to run. NaN would fail the finite check.
         DeValue::Float(float) => Value::Float(float.as_str().parse().unwrap_or(f64::NAN)),
         DeValue::Boolean(flag) => Value::Boolean(*flag),
         DeValue::Datetime(_) => Value::Other("a date-time"),
@@ -142,8 +143,10 @@ impl Document {
                     "{section} = {} has the wrong type: expected a table such as [{section}]",
                     origin.locator.excerpt(value.span())
                 );
-                return Err(PresetError::new(PresetErrorKind::WrongType, location, message)
-                    .with_key(*section));
+                return Err(
+                    PresetError::new(PresetErrorKind::WrongType, location, message)
+                        .with_key(*section),
+                );
             };
             self.sections.insert(section, location);
             for (key, value) in in_source_order(table) {
@@ -178,16 +181,24 @@ impl Document {
         let location = Location::Override(argument.to_string());
         let Some((key, text)) = argument.split_once('=') else {
             let message = "invalid override: expected section.key=value, e.g. model.width=1024";
-            return Err(PresetError::new(PresetErrorKind::InvalidOverride, location, message));
+            return Err(PresetError::new(
+                PresetErrorKind::InvalidOverride,
+                location,
+                message,
+            ));
         };
         let (key, text) = (key.trim(), text.trim());
         if SECTIONS.contains(&key) {
             let message = format!(
                 "invalid override: `{key}` is a section, expected section.key=value, e.g. {key}.{}=...",
-                schema::keys_in_section(key).first().copied().unwrap_or_default()
+                schema::keys_in_section(key)
+                    .first()
+                    .copied()
+                    .unwrap_or_default()
             );
-            return Err(PresetError::new(PresetErrorKind::InvalidOverride, location, message)
-                .with_key(key));
+            return Err(
+                PresetError::new(PresetErrorKind::InvalidOverride, location, message).with_key(key),
+            );
         }
 
         let item = match DeValue::parse(text) {
@@ -198,7 +209,7 @@ impl Document {
             .item(&value),
             Err(_) => Item {
                 value: Value::String(text.to_string()),
-                shown: format!("{text:?}"),
+                source_text: format!("{text:?}"),
                 location: location.clone(),
             },
         };
@@ -228,6 +239,14 @@ impl Document {
 fn unknown_key(key: &str, location: Location) -> PresetError {
     let mut message = format!("unknown key `{key}`");
     match suggest_key(key) {
+        // A top-level key written after a section header belongs to that
+        // section in TOML, a common slip.
+        Some(suggestion) if key.contains('.') && !suggestion.contains('.') => {
+            message.push_str(&format!(
+                ": did you mean the top-level key `{suggestion}`? It must come before the \
+                 first [section] header."
+            ));
+        }
         Some(suggestion) => message.push_str(&format!(": did you mean `{suggestion}`?")),
         None => message.push('.'),
     }
@@ -241,52 +260,21 @@ fn unknown_key(key: &str, location: Location) -> PresetError {
     PresetError::new(PresetErrorKind::UnknownKey, location, message).with_key(key)
 }
 
-/// Suggests a known dotted key for a misspelt one. A misspelt section is
-/// corrected first, then the name within it. A name without a usable section
-/// is matched against the names of all sections, so `width` suggests
-/// `model.width`.
-fn suggest_key(key: &str) -> Option<String> {
-    let (section, name) = key.split_once('.').unwrap_or(("", key));
-    let section = SECTIONS
-        .iter()
-        .copied()
-        .find(|known| *known == section)
-        .or_else(|| closest(section, &SECTIONS));
-    if let Some(section) = section {
-        let names = schema::keys_in_section(section);
-        if let Some(name) = closest(name, &names) {
-            return Some(format!("{section}.{name}"));
-        }
-    }
-
-    let dotted = schema::all_keys();
-    let short_names: Vec<&str> = dotted
-        .iter()
-        .map(|key| key.rsplit('.').next().unwrap_or(key))
-        .collect();
-    let best = short_names
-        .iter()
-        .position(|candidate| *candidate == name)
-        .or_else(|| {
-            let guess = closest(name, &short_names)?;
-            short_names.iter().position(|candidate| *candidate == guess)
-        })?;
-    Some(dotted[best].to_string())
-}
-
 fn unknown_top_level(name: &str, value: &Spanned<DeValue<'_>>, location: Location) -> PresetError {
-    let what = match value.get_ref() {
+    let entry_kind = match value.get_ref() {
         DeValue::Table(_) => "section",
         _ => "key",
     };
     let mut candidates: Vec<&str> = TOP_LEVEL_KEYS.to_vec();
     candidates.extend(SECTIONS);
-    let mut message = format!("unknown {what} `{name}`");
+    let mut message = format!("unknown {entry_kind} `{name}`");
     match closest(name, &candidates) {
         Some(suggestion) => message.push_str(&format!(": did you mean `{suggestion}`?")),
         None => message.push('.'),
     }
-    message.push_str(" A preset has the keys name and description and the sections [data], [model] and [train]");
+    message.push_str(
+        " A preset has the keys name and description and the sections [data], [model] and [train]",
+    );
     PresetError::new(PresetErrorKind::UnknownKey, location, message).with_key(name)
 }
 
@@ -303,7 +291,7 @@ mod tests {
         let document = parse("[model]\nwidth = 64\n").expect("valid preset");
         let (_, item) = document.get("model.width").expect("width is set");
         assert_eq!(item.value, Value::Integer(64));
-        assert_eq!(item.shown, "64");
+        assert_eq!(item.source_text, "64");
         let expected = Location::File {
             source: "p.toml".into(),
             line: 2,
@@ -341,6 +329,31 @@ mod tests {
     }
 
     #[test]
+    fn parse_converts_toml_float_forms() {
+        let cases = [
+            ("1_000.5", 1000.5),
+            ("+1.5", 1.5),
+            ("6.626e-34", 6.626e-34),
+            ("1E3", 1000.0),
+            ("+inf", f64::INFINITY),
+            ("-inf", f64::NEG_INFINITY),
+        ];
+        for (text, expected) in cases {
+            let document = parse(&format!("[data]\nnoise = {text}\n")).expect("valid TOML");
+            let (_, item) = document.get("data.noise").expect("noise is set");
+            assert_eq!(item.value, Value::Float(expected), "{text}");
+        }
+        for text in ["nan", "+nan", "-nan"] {
+            let document = parse(&format!("[data]\nnoise = {text}\n")).expect("valid TOML");
+            let (_, item) = document.get("data.noise").expect("noise is set");
+            assert!(
+                matches!(item.value, Value::Float(x) if x.is_nan()),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn parse_saturates_huge_integer() {
         let document = parse("[data]\nseed = 0x7fffffffffffffff\n").expect("valid TOML");
         let (_, item) = document.get("data.seed").expect("seed is set");
@@ -355,10 +368,7 @@ mod tests {
             .expect("valid override");
         let (_, item) = document.get("model.width").expect("width is set");
         assert_eq!(item.value, Value::Integer(1024));
-        assert_eq!(
-            item.location,
-            Location::Override("model.width=1024".into())
-        );
+        assert_eq!(item.location, Location::Override("model.width=1024".into()));
     }
 
     #[test]
@@ -369,7 +379,7 @@ mod tests {
             .expect("valid override");
         let (_, item) = document.get("model.activation").expect("set");
         assert_eq!(item.value, Value::String("erf".into()));
-        assert_eq!(item.shown, "\"erf\"");
+        assert_eq!(item.source_text, "\"erf\"");
     }
 
     #[test]
@@ -383,7 +393,7 @@ mod tests {
             panic!("expected an array, got {:?}", item.value);
         };
         assert_eq!(items.len(), 2);
-        assert_eq!(items[1].shown, "8");
+        assert_eq!(items[1].source_text, "8");
     }
 
     #[test]
@@ -395,13 +405,29 @@ mod tests {
     #[test]
     fn unknown_key_without_close_match() {
         let error = parse("[model]\ndepth = 2\n").expect_err("unknown key");
-        assert!(error.message.starts_with("unknown key `model.depth`. Keys in [model]: width"));
+        assert!(
+            error
+                .message
+                .starts_with("unknown key `model.depth`. Keys in [model]: width")
+        );
+    }
+
+    #[test]
+    fn top_level_key_inside_section() {
+        let error = parse("[data]\nname = \"x\"\n").expect_err("name is top-level");
+        assert!(
+            error
+                .message
+                .contains("did you mean the top-level key `name`?")
+        );
     }
 
     #[test]
     fn override_without_equals_sign() {
         let mut document = parse("").expect("empty preset");
-        let error = document.apply_override("model.width").expect_err("no value");
+        let error = document
+            .apply_override("model.width")
+            .expect_err("no value");
         assert_eq!(error.kind, PresetErrorKind::InvalidOverride);
         assert_eq!(error.to_string().find("--set model.width: "), Some(0));
     }

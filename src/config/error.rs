@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-/// Where an invalid setting came from.
+/// Origin of an invalid setting: a file position, a `--set` argument or a
+/// name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Location {
     /// A position in a preset file. `line` and `column` are 1-based, and the
@@ -50,7 +51,7 @@ pub enum PresetErrorKind {
     OutOfRange,
     /// A float that is NaN or infinite.
     NotFinite,
-    /// A string that is none of the accepted names, or an invalid class list.
+    /// A string outside the accepted names, or an invalid class list.
     InvalidValue,
     /// A key that is not allowed together with another key's value.
     Conflict,

@@ -12,7 +12,7 @@ pub(crate) struct Field<T> {
     /// Dotted key such as `model.width`, or `data.classes[1]` for an element.
     pub key: String,
     /// The value as written.
-    pub shown: String,
+    pub source_text: String,
     pub location: Location,
     pub expect: Expect,
 }
@@ -22,13 +22,13 @@ impl<T> Field<T> {
         Field {
             value,
             key: key.to_string(),
-            shown: item.shown.clone(),
+            source_text: item.source_text.clone(),
             location: item.location.clone(),
             expect,
         }
     }
 
-    /// Builds the error `{key} = {shown} {problem}: expected {expect}`.
+    /// Builds the error `{key} = {source_text} {problem}: expected {expect}`.
     pub(crate) fn error(&self, kind: PresetErrorKind, problem: &str) -> PresetError {
         self.error_expecting(kind, problem, &self.expect.to_string())
     }
@@ -40,7 +40,10 @@ impl<T> Field<T> {
         problem: &str,
         expected: &str,
     ) -> PresetError {
-        let message = format!("{} = {} {problem}: expected {expected}", self.key, self.shown);
+        let message = format!(
+            "{} = {} {problem}: expected {expected}",
+            self.key, self.source_text
+        );
         PresetError::new(kind, self.location.clone(), message).with_key(self.key.clone())
     }
 }
@@ -121,12 +124,17 @@ impl Document {
             let Value::Integer(integer) = item.value else {
                 return Err(wrong_type(&element_key, item, element_expect));
             };
-            elements.push(Field::from_item(integer, &element_key, item, element_expect));
+            elements.push(Field::from_item(
+                integer,
+                &element_key,
+                item,
+                element_expect,
+            ));
         }
         Ok(Some(Field {
             value: elements,
             key: array.key,
-            shown: array.shown,
+            source_text: array.source_text,
             location: array.location,
             expect: array.expect,
         }))
@@ -143,8 +151,12 @@ impl Document {
                 .map(|spec| spec.expect.to_string())
                 .unwrap_or_default();
             let message = format!("missing required key {key}: expected {expect}");
-            PresetError::new(PresetErrorKind::MissingKey, self.missing_location(key), message)
-                .with_key(key)
+            PresetError::new(
+                PresetErrorKind::MissingKey,
+                self.missing_location(key),
+                message,
+            )
+            .with_key(key)
         })
     }
 }

@@ -55,16 +55,14 @@ pub fn list_presets() -> Vec<PresetEntry> {
     list_presets_from(user_preset_dir().as_deref())
 }
 
-/// The folder of the user's own presets: `$LAZYRICH_PRESETS` if set, else
+/// Returns the folder of the user's own presets: `$LAZYRICH_PRESETS` if set, else
 /// `$XDG_CONFIG_HOME/lazyrich/presets`, else `~/.config/lazyrich/presets`.
 /// Returns `None` when none of these variables is set.
 pub fn user_preset_dir() -> Option<PathBuf> {
     user_preset_dir_from(|variable| std::env::var_os(variable))
 }
 
-fn user_preset_dir_from(
-    variable: impl Fn(&str) -> Option<std::ffi::OsString>,
-) -> Option<PathBuf> {
+fn user_preset_dir_from(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
     let set = |name: &str| variable(name).filter(|value| !value.is_empty());
     if let Some(folder) = set("LAZYRICH_PRESETS") {
         return Some(PathBuf::from(folder));
@@ -98,7 +96,11 @@ fn load_file(path: &Path, overrides: &[String]) -> Result<Preset, PresetError> {
     let source = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|error| {
         let message = format!("failed to read preset file: {error}");
-        PresetError::new(PresetErrorKind::Io, Location::Source(source.clone()), message)
+        PresetError::new(
+            PresetErrorKind::Io,
+            Location::Source(source.clone()),
+            message,
+        )
     })?;
     parse_preset(&text, &source, overrides)
 }
@@ -159,7 +161,10 @@ fn entry(name: String, source: String, loaded: Result<Preset, PresetError>) -> P
 }
 
 fn unknown_preset(name: &str, user_dir: Option<&Path>) -> PresetError {
-    let mut names: Vec<String> = bundled_preset_names().into_iter().map(String::from).collect();
+    let mut names: Vec<String> = bundled_preset_names()
+        .into_iter()
+        .map(String::from)
+        .collect();
     for file in user_files(user_dir) {
         let stem = file_stem(&file);
         if !names.contains(&stem) {
@@ -177,5 +182,122 @@ fn unknown_preset(name: &str, user_dir: Option<&Path>) -> PresetError {
         " Available presets: {}. A path ending in .toml loads a file",
         candidates.join(", ")
     ));
-    PresetError::new(PresetErrorKind::UnknownPreset, Location::Unspecified, message)
+    PresetError::new(
+        PresetErrorKind::UnknownPreset,
+        Location::Unspecified,
+        message,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    const USER_PRESET: &str =
+        "description = \"mine\"\n[data]\nkind = \"abs-1d\"\ntrain = 4\ntest = 9\n";
+
+    fn user_folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        for (name, text) in files {
+            std::fs::write(folder.path().join(name), text).expect("write preset");
+        }
+        folder
+    }
+
+    fn environment(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let pairs: Vec<(String, OsString)> = pairs
+            .iter()
+            .map(|(name, value)| (name.to_string(), OsString::from(value)))
+            .collect();
+        move |variable| {
+            pairs
+                .iter()
+                .find(|(name, _)| name == variable)
+                .map(|(_, value)| value.clone())
+        }
+    }
+
+    #[test]
+    fn user_dir_prefers_lazyrich_presets() {
+        let lookup = environment(&[
+            ("LAZYRICH_PRESETS", "/p"),
+            ("XDG_CONFIG_HOME", "/x"),
+            ("HOME", "/h"),
+        ]);
+        assert_eq!(user_preset_dir_from(lookup), Some(PathBuf::from("/p")));
+    }
+
+    #[test]
+    fn user_dir_falls_back_to_xdg() {
+        let lookup = environment(&[("LAZYRICH_PRESETS", ""), ("XDG_CONFIG_HOME", "/x")]);
+        let expected = PathBuf::from("/x/lazyrich/presets");
+        assert_eq!(user_preset_dir_from(lookup), Some(expected));
+    }
+
+    #[test]
+    fn user_dir_falls_back_to_home() {
+        let lookup = environment(&[("HOME", "/h")]);
+        let expected = PathBuf::from("/h/.config/lazyrich/presets");
+        assert_eq!(user_preset_dir_from(lookup), Some(expected));
+        assert_eq!(user_preset_dir_from(environment(&[])), None);
+    }
+
+    #[test]
+    fn load_user_preset_by_name() {
+        let folder = user_folder(&[("mine.toml", USER_PRESET)]);
+        let preset = load_preset_from("mine", &[], Some(folder.path())).expect("user preset");
+        assert_eq!(preset.name, "mine");
+        assert_eq!(preset.description, "mine");
+    }
+
+    #[test]
+    fn user_preset_shadows_bundled() {
+        let folder = user_folder(&[("digits.toml", USER_PRESET)]);
+        let preset = load_preset_from("digits", &[], Some(folder.path())).expect("user preset");
+        assert_eq!(preset.description, "mine");
+    }
+
+    #[test]
+    fn load_file_by_path() {
+        let folder = user_folder(&[("file.toml", USER_PRESET)]);
+        let path = folder.path().join("file.toml");
+        let path = path.to_str().expect("UTF-8 temporary path");
+        let preset = load_preset_from(path, &["data.train=5".into()], None).expect("file");
+        assert_eq!(preset.data.train, 5);
+        assert_eq!(preset.name, "file");
+    }
+
+    #[test]
+    fn file_error_names_path_and_position() {
+        let folder = user_folder(&[("bad.toml", "[model]\nwidth = 0\n")]);
+        let path = folder.path().join("bad.toml");
+        let error = load_preset_from("bad", &[], Some(folder.path())).expect_err("invalid");
+        let prefix = format!("{}:", path.display());
+        assert!(error.to_string().starts_with(&prefix), "{error}");
+    }
+
+    #[test]
+    fn unknown_name_lists_user_presets() {
+        let folder = user_folder(&[("mine.toml", USER_PRESET)]);
+        let error = load_preset_from("mien", &[], Some(folder.path())).expect_err("unknown");
+        assert!(error.message.contains("did you mean `mine`?"), "{error}");
+        assert!(error.message.contains("digits, mine"), "{error}");
+    }
+
+    #[test]
+    fn list_appends_user_presets() {
+        let folder = user_folder(&[
+            ("b.toml", USER_PRESET),
+            ("a.toml", "[data]\n"),
+            ("notes.txt", "not a preset"),
+        ]);
+        let entries = list_presets_from(Some(folder.path()));
+        let names: Vec<&str> = entries.iter().map(|entry| entry.name.as_str()).collect();
+        assert_eq!(names[..5], bundled_preset_names()[..]);
+        assert_eq!(names[5..], ["a", "b"]);
+        assert!(entries[5].description.starts_with("invalid preset: "));
+        assert_eq!(entries[6].description, "mine");
+        assert!(entries[6].source.ends_with("b.toml"));
+    }
 }

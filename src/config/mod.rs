@@ -1,9 +1,9 @@
 //! Preset files: parsing, validation and the validated settings types.
 //!
-//! A preset goes through three stages, each in its own file: `document`
+//! A preset goes through three stages, each in its own file. `document`
 //! parses the TOML and the `--set` overrides into located values and rejects
-//! unknown keys, `fields` checks each value's type, and `validate` applies
-//! the range and cross-field rules of `rules` and fills in defaults.
+//! unknown keys. `fields` checks the type of each value. `validate` fills in
+//! defaults and applies the range and cross-field rules from `rules`.
 
 mod bundled;
 mod document;

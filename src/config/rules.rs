@@ -53,7 +53,10 @@ pub(crate) fn to_choice<T: Copy>(
     variants: &[T],
     name: fn(T) -> &'static str,
 ) -> Result<T, PresetError> {
-    if let Some(variant) = variants.iter().find(|variant| name(**variant) == field.value) {
+    if let Some(variant) = variants
+        .iter()
+        .find(|variant| name(**variant) == field.value)
+    {
         return Ok(*variant);
     }
     let names: Vec<&str> = variants.iter().map(|variant| name(*variant)).collect();
@@ -112,26 +115,30 @@ pub(crate) fn check_x_order(
     }
 }
 
-/// Rejects a key that only applies to other data kinds: `x_min` and
-/// `x_max` need a 1-D kind, `classes` needs digits.
+/// Rejects a key set for a data kind it does not apply to. `x_min` and
+/// `x_max` apply to the 1-D kinds (`for_one_dimensional = true`), and
+/// `classes` applies to digits (`false`).
 pub(crate) fn check_applies_to_kind<T>(
     field: Option<&Field<T>>,
     kind: DataKind,
+    for_one_dimensional: bool,
 ) -> Result<(), PresetError> {
     let Some(field) = field else {
         return Ok(());
     };
-    let wants_one_dimensional = !field.key.starts_with("data.classes");
-    if kind.is_one_dimensional() == wants_one_dimensional {
+    if kind.is_one_dimensional() == for_one_dimensional {
         return Ok(());
     }
-    let applies_to = if wants_one_dimensional {
+    let applies_to = if for_one_dimensional {
         "the 1-D kinds"
     } else {
         "data.kind = \"digits\""
     };
     let problem = format!("is not allowed with data.kind = \"{}\"", kind.name());
-    let remedy = format!("no {} key, because it applies only to {applies_to}", field.key);
+    let remedy = format!(
+        "no {} key, because it applies only to {applies_to}",
+        field.key
+    );
     Err(field.error_expecting(PresetErrorKind::Conflict, &problem, &remedy))
 }
 
@@ -161,13 +168,12 @@ pub(crate) fn check_langevin_temperature(
     optimizer: Optimizer,
 ) -> Result<(), PresetError> {
     match temperature {
-        Some(field) if optimizer == Optimizer::Langevin && field.value <= 0.0 => {
-            Err(field.error_expecting(
+        Some(field) if optimizer == Optimizer::Langevin && field.value <= 0.0 => Err(field
+            .error_expecting(
                 PresetErrorKind::OutOfRange,
                 "is out of range",
                 "a finite number > 0 with train.optimizer = \"langevin\"",
-            ))
-        }
+            )),
         _ => Ok(()),
     }
 }
@@ -177,18 +183,23 @@ mod tests {
     use super::*;
     use crate::config::error::Location;
 
-    fn field<T>(key: &str, value: T, shown: &str, expect: Expect) -> Field<T> {
+    fn field<T>(key: &str, value: T, source_text: &str, expect: Expect) -> Field<T> {
         Field {
             value,
             key: key.to_string(),
-            shown: shown.to_string(),
-            location: Location::Override(format!("{key}={shown}")),
+            source_text: source_text.to_string(),
+            location: Location::Override(format!("{key}={source_text}")),
             expect,
         }
     }
 
     fn positive(key: &str, value: f64) -> Field<f64> {
-        field(key, value, &value.to_string(), Expect::Number(Bound::Positive))
+        field(
+            key,
+            value,
+            &value.to_string(),
+            Expect::Number(Bound::Positive),
+        )
     }
 
     #[test]
@@ -208,7 +219,12 @@ mod tests {
 
     #[test]
     fn lower_bound_non_negative_accepts_zero() {
-        let sigma_b = field("model.sigma_b", 0.0, "0", Expect::Number(Bound::NonNegative));
+        let sigma_b = field(
+            "model.sigma_b",
+            0.0,
+            "0",
+            Expect::Number(Bound::NonNegative),
+        );
         assert!(check_lower_bound(&sigma_b).is_ok());
     }
 
@@ -224,19 +240,36 @@ mod tests {
     #[test]
     fn choice_suggests_close_name() {
         let names = crate::config::schema::OPTIMIZERS;
-        let text = field("train.optimizer", "langevn".to_string(), "\"langevn\"", Expect::Choice(names));
+        let text = field(
+            "train.optimizer",
+            "langevn".to_string(),
+            "\"langevn\"",
+            Expect::Choice(names),
+        );
         let error = to_choice(&text, &Optimizer::ALL, Optimizer::name).expect_err("typo");
         assert!(error.message.contains("did you mean \"langevin\"?"));
-        assert!(error.message.ends_with("expected one of \"gd\", \"langevin\""));
+        assert!(
+            error
+                .message
+                .ends_with("expected one of \"gd\", \"langevin\"")
+        );
     }
 
     #[test]
     fn classes_reject_repeat() {
         let element = |value: i128| {
-            let expect = Expect::Integer { min: 0, max: Some(9) };
+            let expect = Expect::Integer {
+                min: 0,
+                max: Some(9),
+            };
             field("data.classes[i]", value, &value.to_string(), expect)
         };
-        let list = field("data.classes", vec![element(3), element(3)], "[3, 3]", Expect::Classes);
+        let list = field(
+            "data.classes",
+            vec![element(3), element(3)],
+            "[3, 3]",
+            Expect::Classes,
+        );
         let error = to_classes(&list).expect_err("repeated class");
         assert!(error.message.contains("repeats a class"));
     }
@@ -251,7 +284,12 @@ mod tests {
 
     #[test]
     fn digit_rows_accept_exact_fit() {
-        let train = field("data.train", 300, "300", Expect::Integer { min: 1, max: None });
+        let train = field(
+            "data.train",
+            300,
+            "300",
+            Expect::Integer { min: 1, max: None },
+        );
         // Classes 0 and 1 have 178 + 182 = 360 rows.
         assert!(check_digit_rows(&train, 60, &[0, 1]).is_ok());
         assert!(check_digit_rows(&train, 61, &[0, 1]).is_err());
@@ -259,7 +297,12 @@ mod tests {
 
     #[test]
     fn langevin_temperature_must_be_positive() {
-        let zero = field("train.temperature", 0.0, "0", Expect::Number(Bound::NonNegative));
+        let zero = field(
+            "train.temperature",
+            0.0,
+            "0",
+            Expect::Number(Bound::NonNegative),
+        );
         assert!(check_langevin_temperature(Some(&zero), Optimizer::Gd).is_ok());
         assert!(check_langevin_temperature(Some(&zero), Optimizer::Langevin).is_err());
     }

@@ -21,7 +21,10 @@ pub(crate) enum Bound {
 pub(crate) enum Expect {
     /// An integer in `min..=max`. Without `max`, the limit is the maximum of
     /// the setting's Rust type.
-    Integer { min: i128, max: Option<i128> },
+    Integer {
+        min: i128,
+        max: Option<i128>,
+    },
     /// A finite float. Integers are accepted too.
     Number(Bound),
     /// One of the listed strings.
@@ -40,7 +43,10 @@ pub(crate) const MIN_CLASSES: usize = 2;
 impl fmt::Display for Expect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Expect::Integer { min, max: Some(max) } => {
+            Expect::Integer {
+                min,
+                max: Some(max),
+            } => {
                 write!(f, "an integer from {min} to {max}")
             }
             Expect::Integer { min, max: None } => write!(f, "an integer >= {min}"),

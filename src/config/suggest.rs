@@ -1,5 +1,7 @@
 //! "Did you mean" suggestions by edit distance.
 
+use super::schema::{SECTIONS, all_keys, keys_in_section};
+
 /// Returns the candidate closest to `input`, if it is close enough to be a
 /// plausible typo.
 ///
@@ -18,6 +20,39 @@ pub(crate) fn closest<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str
 
 fn tolerance(candidate: &str) -> usize {
     (candidate.chars().count() / 3).clamp(1, 3)
+}
+
+/// Suggests a known dotted key for a misspelt one. A misspelt section is
+/// corrected first, then the name within it. A name without a usable section
+/// is matched against the names of all sections, so `width` suggests
+/// `model.width`.
+pub(crate) fn suggest_key(key: &str) -> Option<String> {
+    let (section, name) = key.split_once('.').unwrap_or(("", key));
+    let section = SECTIONS
+        .iter()
+        .copied()
+        .find(|known| *known == section)
+        .or_else(|| closest(section, &SECTIONS));
+    if let Some(section) = section {
+        let names = keys_in_section(section);
+        if let Some(name) = closest(name, &names) {
+            return Some(format!("{section}.{name}"));
+        }
+    }
+
+    let dotted = all_keys();
+    let short_names: Vec<&str> = dotted
+        .iter()
+        .map(|key| key.rsplit('.').next().unwrap_or(key))
+        .collect();
+    let best = short_names
+        .iter()
+        .position(|candidate| *candidate == name)
+        .or_else(|| {
+            let guess = closest(name, &short_names)?;
+            short_names.iter().position(|candidate| *candidate == guess)
+        })?;
+    Some(dotted[best].to_string())
 }
 
 /// Optimal string alignment distance between `a` and `b`, over characters.
@@ -77,6 +112,22 @@ mod tests {
     fn closest_rejects_unrelated() {
         let keys = ["width", "activation", "sigma_w"];
         assert_eq!(closest("optimizer", &keys), None);
+    }
+
+    #[test]
+    fn suggest_key_fixes_section_and_name() {
+        assert_eq!(suggest_key("modle.widht").as_deref(), Some("model.width"));
+        assert_eq!(suggest_key("train.step").as_deref(), Some("train.steps"));
+    }
+
+    #[test]
+    fn suggest_key_finds_bare_name() {
+        assert_eq!(suggest_key("width").as_deref(), Some("model.width"));
+        assert_eq!(
+            suggest_key("temprature").as_deref(),
+            Some("train.temperature")
+        );
+        assert_eq!(suggest_key("model.depth"), None);
     }
 
     #[test]

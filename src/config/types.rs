@@ -176,7 +176,7 @@ impl DataKind {
         DataKind::Digits,
     ];
 
-    /// Whether the inputs are scalars drawn on `[x_min, x_max]`.
+    /// Returns whether the inputs are scalars drawn on `[x_min, x_max]`.
     pub fn is_one_dimensional(self) -> bool {
         !matches!(self, DataKind::Digits)
     }

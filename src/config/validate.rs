@@ -17,7 +17,9 @@ pub const DEFAULT_X_MAX: f64 = 3.0;
 /// Validates every setting of `document`. `default_name` is the preset name
 /// when the file sets none.
 pub(crate) fn validate(document: &Document, default_name: &str) -> Result<Preset, PresetError> {
-    let name = document.text("name")?.map_or(default_name.to_string(), |field| field.value);
+    let name = document
+        .text("name")?
+        .map_or(default_name.to_string(), |field| field.value);
     let description = document.text("description")?.map(|field| field.value);
     let data = validate_data(document)?;
     let model = validate_model(document)?;
@@ -42,9 +44,9 @@ fn validate_data(document: &Document) -> Result<DataConfig, PresetError> {
     let x_min_field = document.number("data.x_min")?;
     let x_max_field = document.number("data.x_max")?;
     let classes_field = document.integers("data.classes")?;
-    rules::check_applies_to_kind(x_min_field.as_ref(), kind)?;
-    rules::check_applies_to_kind(x_max_field.as_ref(), kind)?;
-    rules::check_applies_to_kind(classes_field.as_ref(), kind)?;
+    rules::check_applies_to_kind(x_min_field.as_ref(), kind, true)?;
+    rules::check_applies_to_kind(x_max_field.as_ref(), kind, true)?;
+    rules::check_applies_to_kind(classes_field.as_ref(), kind, false)?;
 
     let x_min = number(x_min_field.as_ref(), DEFAULT_X_MIN)?;
     let x_max = number(x_max_field.as_ref(), DEFAULT_X_MAX)?;
@@ -182,4 +184,43 @@ pub fn preset_warnings(preset: &Preset) -> Vec<String> {
         );
     }
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::load::parse_preset;
+
+    const BASE: &str = "[data]\nkind = \"sine-1d\"\ntrain = 8\ntest = 20\n";
+
+    fn warnings(overrides: &[&str]) -> Vec<String> {
+        let overrides: Vec<String> = overrides.iter().map(|text| text.to_string()).collect();
+        let preset = parse_preset(BASE, "p.toml", &overrides).expect("valid preset");
+        preset_warnings(&preset)
+    }
+
+    #[test]
+    fn no_warnings_for_defaults() {
+        assert_eq!(warnings(&[]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn zero_bias_on_1d_warns() {
+        let found = warnings(&["model.sigma_b=0"]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("model.sigma_b = 0"));
+    }
+
+    #[test]
+    fn zero_bias_on_digits_is_quiet() {
+        let found = warnings(&["data.kind=digits", "model.sigma_b=0"]);
+        assert_eq!(found, Vec::<String>::new());
+    }
+
+    #[test]
+    fn center_with_langevin_warns() {
+        let found = warnings(&["model.center=true", "train.optimizer=langevin"]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("model.center = true"));
+    }
 }

@@ -65,7 +65,12 @@ mod tests {
 
     #[test]
     fn argmax_over_outputs() {
-        let predictions = array![[0.1, 0.7, 0.2], [0.9, 0.0, 0.1], [0.2, 0.3, 0.5], [0.0, 1.0, 0.0]];
+        let predictions = array![
+            [0.1, 0.7, 0.2],
+            [0.9, 0.0, 0.1],
+            [0.2, 0.3, 0.5],
+            [0.0, 1.0, 0.0]
+        ];
         let classes = array![1, 0, 1, 1];
         let value = accuracy(predictions.view(), &classification(&[0, 1, 2]), &classes);
         // Rows 0, 1 and 3 are right, row 2 predicts class 2 instead of 1.

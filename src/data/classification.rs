@@ -47,7 +47,10 @@ fn build_classification(table: &DigitTable, config: &DataConfig) -> Result<Datas
 
     let class_of = |row: &usize| {
         let label = table.labels[*row];
-        classes.iter().position(|class| *class == label).unwrap_or(0)
+        classes
+            .iter()
+            .position(|class| *class == label)
+            .unwrap_or(0)
     };
     let train_class: Array1<usize> = train_rows.iter().map(class_of).collect();
     let test_class: Array1<usize> = test_rows.iter().map(class_of).collect();
@@ -114,7 +117,10 @@ fn check_settings(config: &DataConfig) -> Result<(), DataError> {
         ));
     }
     if !(config.noise.is_finite() && config.noise >= 0.0) {
-        let message = format!("data.noise = {}: expected a finite number >= 0", config.noise);
+        let message = format!(
+            "data.noise = {}: expected a finite number >= 0",
+            config.noise
+        );
         return Err(DataError::InvalidConfig(message));
     }
     Ok(())
@@ -158,14 +164,15 @@ fn column_moments(x: ArrayView2<'_, f64>) -> (Array1<f64>, Array1<f64>) {
 /// Returns a `rows x C` array.
 pub fn encode_targets(class: &Array1<usize>, classes: usize, encoding: Encoding) -> Array2<f64> {
     match encoding {
-        Encoding::PlusMinus if classes == 2 => Array2::from_shape_fn((class.len(), 1), |(row, _)| {
-            if class[row] == 1 { 1.0 } else { -1.0 }
+        Encoding::PlusMinus if classes == 2 => Array2::from_shape_fn(
+            (class.len(), 1),
+            |(row, _)| {
+                if class[row] == 1 { 1.0 } else { -1.0 }
+            },
+        ),
+        Encoding::PlusMinus => Array2::from_shape_fn((class.len(), classes), |(row, output)| {
+            if class[row] == output { 1.0 } else { -1.0 }
         }),
-        Encoding::PlusMinus => {
-            Array2::from_shape_fn((class.len(), classes), |(row, output)| {
-                if class[row] == output { 1.0 } else { -1.0 }
-            })
-        }
         Encoding::OneHot => Array2::from_shape_fn((class.len(), classes), |(row, output)| {
             if class[row] == output { 1.0 } else { 0.0 }
         }),
@@ -192,7 +199,12 @@ mod tests {
     }
 
     fn all_classes(train: usize, test: usize) -> DataConfig {
-        digits(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], train, test, Encoding::OneHot)
+        digits(
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+            train,
+            test,
+            Encoding::OneHot,
+        )
     }
 
     fn generate(config: &DataConfig) -> Dataset {
@@ -218,7 +230,11 @@ mod tests {
         for pixel in 0..64 {
             // Sums of 500 values of order 1 round to about 1e-13, so 1e-9
             // separates rounding from a real offset.
-            assert!(means[pixel].abs() < 1e-9, "pixel {pixel} mean {}", means[pixel]);
+            assert!(
+                means[pixel].abs() < 1e-9,
+                "pixel {pixel} mean {}",
+                means[pixel]
+            );
             if deviations[pixel] > 0.0 {
                 non_constant += 1;
                 assert!((deviations[pixel] - 1.0).abs() < 1e-9, "pixel {pixel}");
@@ -263,7 +279,11 @@ mod tests {
         let config = digits(&[3, 8], 300, 57, Encoding::OneHot);
         let mut rng = ChaCha8Rng::seed_from_u64(0);
         let (train, test) = split_rows(&table.labels, &config, &mut rng).expect("fits");
-        let labels: Vec<u8> = train.iter().chain(&test).map(|&row| table.labels[row]).collect();
+        let labels: Vec<u8> = train
+            .iter()
+            .chain(&test)
+            .map(|&row| table.labels[row])
+            .collect();
         assert!(labels.iter().all(|label| *label == 3 || *label == 8));
         // Classes 3 and 8 have 183 + 174 = 357 rows, all used here.
         assert_eq!(labels.len(), 357);
@@ -313,7 +333,10 @@ mod tests {
     #[test]
     fn plus_minus_many_classes() {
         let targets = encode_targets(&ndarray::array![2, 0], 3, Encoding::PlusMinus);
-        assert_eq!(targets, ndarray::array![[-1.0, -1.0, 1.0], [1.0, -1.0, -1.0]]);
+        assert_eq!(
+            targets,
+            ndarray::array![[-1.0, -1.0, 1.0], [1.0, -1.0, -1.0]]
+        );
     }
 
     #[test]

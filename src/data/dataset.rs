@@ -8,7 +8,9 @@ pub enum Task {
     Regression,
     /// Class labels of the kept classes, in output order. With one output
     /// (two classes, plus/minus coding) the sign of `f` picks the class.
-    Classification { labels: Vec<u8> },
+    Classification {
+        labels: Vec<u8>,
+    },
 }
 
 /// Train and test split, inputs `P x D` and `Q x D`, targets `P x C` and `Q x C`.

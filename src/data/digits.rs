@@ -77,12 +77,11 @@ pub fn parse_digit_csv(text: &[u8]) -> Result<DigitTable, DataError> {
         labels.push(parse_cell(&record[PIXELS], row, PIXELS + 1, 9)?);
     }
 
-    let pixels = Array2::from_shape_vec((labels.len(), PIXELS), pixels).map_err(|error| {
-        DataError::Csv {
+    let pixels =
+        Array2::from_shape_vec((labels.len(), PIXELS), pixels).map_err(|error| DataError::Csv {
             row: labels.len(),
             message: error.to_string(),
-        }
-    })?;
+        })?;
     Ok(DigitTable { pixels, labels })
 }
 
@@ -166,12 +165,26 @@ mod tests {
     #[test]
     fn label_above_nine_is_rejected() {
         let error = parse_digit_csv(row("0", "10").as_bytes()).expect_err("label 10");
-        assert!(matches!(error, DataError::InvalidCell { row: 1, column: 65, .. }));
+        assert!(matches!(
+            error,
+            DataError::InvalidCell {
+                row: 1,
+                column: 65,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn short_row_is_rejected() {
         let error = parse_digit_csv(b"1,2,3\n").expect_err("three columns");
-        assert!(matches!(error, DataError::ColumnCount { row: 1, found: 3, .. }));
+        assert!(matches!(
+            error,
+            DataError::ColumnCount {
+                row: 1,
+                found: 3,
+                ..
+            }
+        ));
     }
 }

@@ -10,9 +10,7 @@ pub enum DataError {
     #[error("invalid digits data in row {row}: {message}")]
     Csv { row: usize, message: String },
 
-    #[error(
-        "invalid digits data in row {row}, column {column}: cell {cell:?} is not {expected}"
-    )]
+    #[error("invalid digits data in row {row}, column {column}: cell {cell:?} is not {expected}")]
     InvalidCell {
         /// 1-based row in the CSV file.
         row: usize,

@@ -110,7 +110,10 @@ fn check_range(config: &DataConfig) -> Result<(), DataError> {
         return Err(DataError::InvalidConfig(message));
     }
     if !(config.noise.is_finite() && config.noise >= 0.0) {
-        let message = format!("data.noise = {}: expected a finite number >= 0", config.noise);
+        let message = format!(
+            "data.noise = {}: expected a finite number >= 0",
+            config.noise
+        );
         return Err(DataError::InvalidConfig(message));
     }
     Ok(())
