@@ -10,6 +10,7 @@ pub mod config;
 pub mod data;
 pub mod headless;
 pub mod kernels;
+pub mod logging;
 pub mod model;
 pub mod train;
 pub mod ui;

@@ -1,3 +1,173 @@
-fn main() {
-    println!("lazyrich");
+//! Command line of `lazyrich`: the TUI by default, and the headless
+//! commands `run`, `presets` and `check`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use lazyrich::config::{self, PresetError};
+use lazyrich::headless::{self, HeadlessError, RunOptions};
+use lazyrich::train::TrainError;
+
+/// Exit code of invalid input: a bad preset, override or data file.
+const EXIT_INVALID: u8 = 2;
+/// Exit code of a run that diverged (NaN or infinite loss).
+const EXIT_DIVERGED: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "lazyrich",
+    version,
+    about = "Watch rich versus lazy learning in wide neural networks",
+    after_help = after_help()
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open the terminal UI on a preset (the default command, on lazy-1d).
+    Tui {
+        /// Preset name or path to a preset file.
+        #[arg(default_value = "lazy-1d")]
+        preset: String,
+        /// Override a preset value, e.g. --set model.width=1024 (repeatable).
+        #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+        overrides: Vec<String>,
+        /// Draw with ASCII characters only (no braille or box drawing).
+        #[arg(long)]
+        ascii: bool,
+    },
+    /// Train without a UI and write metrics.csv, predictions.csv and summary.json.
+    Run {
+        /// Preset name or path to a preset file.
+        preset: String,
+        /// Number of steps (overrides train.steps; a preset with steps = 0 runs 10000).
+        #[arg(long)]
+        steps: Option<u64>,
+        /// Override a preset value, e.g. --set model.width=1024 (repeatable).
+        #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+        overrides: Vec<String>,
+        /// Output folder, created if missing.
+        #[arg(long, default_value = "lazyrich-out")]
+        out: PathBuf,
+    },
+    /// List the available presets with their descriptions.
+    Presets,
+    /// Validate a preset file and report every error with its line and column.
+    Check {
+        /// Path to a preset file.
+        file: PathBuf,
+    },
+}
+
+fn after_help() -> String {
+    format!(
+        "Exit codes: 0 success, 1 I/O failure, 2 invalid input, 3 the run diverged.\nLog file: {}",
+        lazyrich::logging::log_path().display()
+    )
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    lazyrich::logging::init();
+    let command = cli.command.unwrap_or(Command::Tui {
+        preset: "lazy-1d".into(),
+        overrides: Vec::new(),
+        ascii: false,
+    });
+    match command {
+        Command::Tui {
+            preset,
+            overrides,
+            ascii,
+        } => tui(&preset, &overrides, ascii),
+        Command::Run {
+            preset,
+            steps,
+            overrides,
+            out,
+        } => run(&preset, steps, &overrides, out),
+        Command::Presets => {
+            for entry in config::list_presets() {
+                println!(
+                    "{:<16} {}  [{}]",
+                    entry.name, entry.description, entry.source
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Check { file } => check(&file),
+    }
+}
+
+fn invalid(error: &PresetError) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::from(EXIT_INVALID)
+}
+
+fn tui(preset: &str, overrides: &[String], ascii: bool) -> ExitCode {
+    let preset = match config::load_preset(preset, overrides) {
+        Ok(preset) => preset,
+        Err(error) => return invalid(&error),
+    };
+    match lazyrich::app::run_tui(preset, ascii) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(preset: &str, steps: Option<u64>, overrides: &[String], out: PathBuf) -> ExitCode {
+    let preset = match config::load_preset(preset, overrides) {
+        Ok(preset) => preset,
+        Err(error) => return invalid(&error),
+    };
+    let options = RunOptions {
+        steps,
+        out,
+        progress: true,
+    };
+    match headless::run(&preset, &options) {
+        Ok(report) => {
+            eprintln!(
+                "{} steps at {:.0} steps/s; final train loss {:.3e}, test loss {:.3e}; wrote {}",
+                report.steps,
+                report.steps_per_second,
+                report.last.values[0],
+                report.last.values[1],
+                options.out.display()
+            );
+            match report.divergence {
+                Some((step, reason)) => {
+                    eprintln!("error: the run diverged at step {step}: {reason}");
+                    ExitCode::from(EXIT_DIVERGED)
+                }
+                None => ExitCode::SUCCESS,
+            }
+        }
+        Err(HeadlessError::Train(TrainError::Data(error))) => {
+            eprintln!("error: {error}");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(file: &std::path::Path) -> ExitCode {
+    match config::load_preset(&file.to_string_lossy(), &[]) {
+        Ok(preset) => {
+            println!("{}: valid preset `{}`", file.display(), preset.name);
+            ExitCode::SUCCESS
+        }
+        Err(error) => invalid(&error),
+    }
 }

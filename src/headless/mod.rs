@@ -1,1 +1,32 @@
 //! Headless commands: run, presets, check; CSV and JSON writers.
+
+pub mod files;
+pub mod predictions;
+pub mod run;
+pub mod summary;
+
+pub use run::{RunOptions, RunReport, run};
+
+use std::path::{Path, PathBuf};
+
+use crate::train::TrainError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HeadlessError {
+    #[error(transparent)]
+    Train(#[from] TrainError),
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl HeadlessError {
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        HeadlessError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

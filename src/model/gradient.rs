@@ -8,7 +8,9 @@
 //! dL/db   = sigma_b Delta^T 1                                    (N)
 //! ```
 
-use ndarray::{Array2, ArrayView2, Axis, Zip, linalg::general_mat_mul};
+use ndarray::{Array2, ArrayView2, linalg::general_mat_mul};
+
+use crate::config::types::Activation;
 
 use super::network::{Architecture, Params, preactivations_into};
 
@@ -41,11 +43,20 @@ impl Workspace {
     }
 }
 
+/// Inputs with at most this many dimensions use direct loops for the two
+/// `D`-contractions; wider inputs use GEMM, which only pays off once `D`
+/// amortises its packing.
+const DIRECT_INPUT_DIM: usize = 8;
+
 /// Computes the loss `L` at `params` and writes `grad L` into `grad`.
 ///
 /// `x` is `P x D`, `y` is `P x C`; `offset` is `g_0` on `x` when the network
 /// is centred. Returns `L`, which is NaN or infinite when the network has
 /// diverged (the gradient is then meaningless).
+///
+/// The middle of the pass (activation, readout, residual, `dL/dA` and
+/// `Delta`) runs row by row in one sweep over `P x N`, so no intermediate
+/// beyond `phi'(H)` and `Delta` is materialised.
 pub fn loss_and_gradient(
     arch: &Architecture,
     params: &Params,
@@ -55,52 +66,182 @@ pub fn loss_and_gradient(
     work: &mut Workspace,
     grad: &mut Params,
 ) -> f64 {
-    let points = x.nrows();
-    let act = arch.activation;
-
-    preactivations_into(arch, params, x, &mut work.hidden);
-    Zip::from(&mut work.phi)
-        .and(&mut work.hidden)
-        .for_each(|phi, h| {
-            let pre = *h;
-            *phi = act.apply(pre);
-            *h = act.derivative(pre);
-        });
-
-    general_mat_mul(
-        arch.readout_scale(),
-        &work.phi,
-        &params.a,
-        0.0,
-        &mut work.output,
-    );
-    if let Some(g0) = offset {
-        work.output -= g0;
-    }
-    let inv_gamma = 1.0 / arch.gamma;
-    Zip::from(&mut work.output).and(&y).for_each(|r, &target| {
-        *r = *r * inv_gamma - target;
-    });
-    let loss = work.output.iter().map(|r| r * r).sum::<f64>() / (2.0 * points as f64);
-
-    let back_scale = arch.readout_scale() * inv_gamma / points as f64;
-    general_mat_mul(back_scale, &work.phi.t(), &work.output, 0.0, &mut grad.a);
-
-    general_mat_mul(
-        back_scale,
-        &work.output,
-        &params.a.t(),
-        0.0,
-        &mut work.delta,
-    );
-    work.delta *= &work.hidden;
-
-    general_mat_mul(arch.input_scale(), &work.delta.t(), &x, 0.0, &mut grad.w);
-    grad.b.fill(0.0);
-    for row in work.delta.axis_iter(Axis(0)) {
-        grad.b.scaled_add(arch.sigma_b, &row);
-    }
+    let x = x.as_standard_layout();
+    let y = y.as_standard_layout();
+    first_layer(arch, params, x.view(), &mut work.hidden);
+    let rows = Rows {
+        arch,
+        params,
+        y: y.view(),
+        offset,
+    };
+    let loss = match arch.activation {
+        Activation::Relu => rows.sweep(work, grad, |h| if h > 0.0 { (h, 1.0) } else { (0.0, 0.0) }),
+        Activation::Identity => rows.sweep(work, grad, |h| (h, 1.0)),
+        Activation::Erf => rows.sweep(work, grad, |h| {
+            (libm::erf(h), Activation::Erf.derivative(h))
+        }),
+        Activation::Tanh => rows.sweep(work, grad, |h| {
+            let t = h.tanh();
+            (t, 1.0 - t * t)
+        }),
+    };
+    first_layer_gradient(arch, x.view(), &work.delta, &mut grad.w);
     loss
+}
+
+/// `H = sigma_w X W^T / sqrt(D) + sigma_b 1 b^T`.
+fn first_layer(arch: &Architecture, params: &Params, x: ArrayView2<f64>, hidden: &mut Array2<f64>) {
+    if arch.input_dim > DIRECT_INPUT_DIM {
+        preactivations_into(arch, params, x, hidden);
+        return;
+    }
+    let dims = arch.input_dim;
+    let scale = arch.input_scale();
+    let w = contiguous(&params.w);
+    let b = params.b.as_slice().expect(LAYOUT);
+    for (x_row, mut h_row) in x.rows().into_iter().zip(hidden.rows_mut()) {
+        let h = h_row.as_slice_mut().expect(LAYOUT);
+        for (hj, &bj) in h.iter_mut().zip(b) {
+            *hj = arch.sigma_b * bj;
+        }
+        for (d, &xd) in x_row.iter().enumerate() {
+            let scaled = scale * xd;
+            for (hj, w_row) in h.iter_mut().zip(w.chunks_exact(dims)) {
+                *hj += scaled * w_row[d];
+            }
+        }
+    }
+}
+
+/// `dL/dW = sigma_w Delta^T X / sqrt(D)`.
+fn first_layer_gradient(
+    arch: &Architecture,
+    x: ArrayView2<f64>,
+    delta: &Array2<f64>,
+    grad_w: &mut Array2<f64>,
+) {
+    let scale = arch.input_scale();
+    if arch.input_dim > DIRECT_INPUT_DIM {
+        general_mat_mul(scale, &delta.t(), &x, 0.0, grad_w);
+        return;
+    }
+    let dims = arch.input_dim;
+    let gw = contiguous_mut(grad_w);
+    gw.fill(0.0);
+    for (x_row, delta_row) in x.rows().into_iter().zip(delta.rows()) {
+        let d = delta_row.to_slice().expect(LAYOUT);
+        for (k, &xk) in x_row.iter().enumerate() {
+            let scaled = scale * xk;
+            for (g_row, &dj) in gw.chunks_exact_mut(dims).zip(d) {
+                g_row[k] += scaled * dj;
+            }
+        }
+    }
+}
+
+/// Everything the row sweep reads besides the workspace.
+struct Rows<'a> {
+    arch: &'a Architecture,
+    params: &'a Params,
+    y: ArrayView2<'a, f64>,
+    offset: Option<&'a Array2<f64>>,
+}
+
+impl Rows<'_> {
+    /// Turns `H` (in `work.hidden`) into `phi'(H)`, and computes the loss,
+    /// `dL/dA`, `dL/db` and `Delta` row by row. `phi` returns
+    /// `(phi(h), phi'(h))`.
+    fn sweep(
+        &self,
+        work: &mut Workspace,
+        grad: &mut Params,
+        phi: impl Fn(f64) -> (f64, f64),
+    ) -> f64 {
+        let arch = self.arch;
+        let (width, outputs) = (arch.width, arch.outputs);
+        let points = self.y.nrows();
+        let inv_gamma = 1.0 / arch.gamma;
+        let readout = arch.readout_scale();
+        let back = readout * inv_gamma / points as f64;
+        let a = contiguous(&self.params.a);
+        let ga = contiguous_mut(&mut grad.a);
+        let gb = grad.b.as_slice_mut().expect(LAYOUT);
+        ga.fill(0.0);
+        gb.fill(0.0);
+        let mut loss = 0.0;
+        let rows = work
+            .hidden
+            .rows_mut()
+            .into_iter()
+            .zip(work.phi.rows_mut())
+            .zip(work.delta.rows_mut())
+            .zip(work.output.rows_mut());
+        for (mu, (((mut hidden, mut features), mut delta), mut residual)) in rows.enumerate() {
+            let h = hidden.as_slice_mut().expect(LAYOUT);
+            let f = features.as_slice_mut().expect(LAYOUT);
+            let d = delta.as_slice_mut().expect(LAYOUT);
+            let r = residual.as_slice_mut().expect(LAYOUT);
+            for (hj, fj) in h.iter_mut().zip(f.iter_mut()) {
+                (*fj, *hj) = phi(*hj);
+            }
+            readout_row(f, a, r);
+            for (c, rc) in r.iter_mut().enumerate() {
+                let g0 = self.offset.map_or(0.0, |g0| g0[[mu, c]]);
+                *rc = (readout * *rc - g0) * inv_gamma - self.y[[mu, c]];
+                loss += *rc * *rc;
+            }
+            if outputs == 1 {
+                let scaled = back * r[0];
+                let columns = ga.iter_mut().zip(gb.iter_mut()).zip(d.iter_mut());
+                for (((gaj, gbj), dj), ((&fj, &aj), &hj)) in
+                    columns.zip(f.iter().zip(a).zip(h.iter()))
+                {
+                    *gaj += scaled * fj;
+                    *dj = scaled * aj * hj;
+                    *gbj += arch.sigma_b * *dj;
+                }
+            } else {
+                for j in 0..width {
+                    let a_row = &a[j * outputs..(j + 1) * outputs];
+                    let ga_row = &mut ga[j * outputs..(j + 1) * outputs];
+                    let mut projected = 0.0;
+                    for c in 0..outputs {
+                        ga_row[c] += back * r[c] * f[j];
+                        projected += r[c] * a_row[c];
+                    }
+                    d[j] = back * projected * h[j];
+                    gb[j] += arch.sigma_b * d[j];
+                }
+            }
+        }
+        loss / (2.0 * points as f64)
+    }
+}
+
+const LAYOUT: &str = "workspace and parameter arrays are allocated in standard layout";
+
+fn contiguous(a: &Array2<f64>) -> &[f64] {
+    a.as_slice().expect(LAYOUT)
+}
+
+fn contiguous_mut(a: &mut Array2<f64>) -> &mut [f64] {
+    a.as_slice_mut().expect(LAYOUT)
+}
+
+/// `out[c] = sum_j f[j] a[j, c]` for a row-major `N x C` matrix `a`.
+fn readout_row(f: &[f64], a: &[f64], out: &mut [f64]) {
+    let outputs = out.len();
+    if outputs == 1 {
+        out[0] = f.iter().zip(a).map(|(x, y)| x * y).sum();
+        return;
+    }
+    out.fill(0.0);
+    for (fj, a_row) in f.iter().zip(a.chunks_exact(outputs)) {
+        for (o, &ajc) in out.iter_mut().zip(a_row) {
+            *o += fj * ajc;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -99,7 +99,10 @@ pub enum RunState {
     /// The step budget is spent.
     Finished,
     /// The loss became NaN or infinite at `step`; the last finite state is kept.
-    Diverged { step: u64, reason: String },
+    Diverged {
+        step: u64,
+        reason: String,
+    },
     /// The run could not start (for example, invalid data).
     Failed(String),
 }

@@ -203,7 +203,7 @@ mod tests {
             0.1,
         )
         .unwrap();
-        assert_eq!(posterior.mean, Array2::zeros((2, 1)));
+        assert_eq!(posterior.mean, Array2::<f64>::zeros((2, 1)));
         assert_eq!(posterior.variance, array![0.7, 1.3]);
     }
 }

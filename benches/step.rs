@@ -1,0 +1,77 @@
+//! One full-batch training step (forward, backward, update) of the
+//! two-layer relu network at the sizes of BENCHMARKS.md.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use lazyrich::config::types::{Activation, ModelConfig, Optimizer, Scaling, TrainConfig};
+use lazyrich::model::{Architecture, Params, Workspace, loss_and_gradient};
+use lazyrich::train::optimizer::Stepper;
+
+/// (P, D, N): training points, input dimension, width.
+const SIZES: [(usize, usize, usize); 3] = [(20, 1, 512), (256, 64, 1024), (1024, 64, 4096)];
+
+fn model(width: usize) -> ModelConfig {
+    ModelConfig {
+        width,
+        activation: Activation::Relu,
+        sigma_w: 1.0,
+        sigma_b: 1.0,
+        sigma_a: 1.0,
+        scaling: Scaling::Standard,
+        gamma0: 1.0,
+        center: false,
+    }
+}
+
+fn train_config(optimizer: Optimizer) -> TrainConfig {
+    TrainConfig {
+        optimizer,
+        learning_rate: 1e-4,
+        temperature: 0.01,
+        burn_in: 0,
+        steps: 0,
+        log_every: 10,
+        seed: 0,
+    }
+}
+
+fn bench_steps(c: &mut Criterion) {
+    for optimizer in [Optimizer::Gd, Optimizer::Langevin] {
+        let mut group = c.benchmark_group(format!("{}_step", optimizer.name()));
+        for (points, dims, width) in SIZES {
+            let mut rng = ChaCha8Rng::seed_from_u64(0);
+            let arch = Architecture::new(&model(width), dims, 1);
+            let mut params = Params::sample(&arch, &mut rng);
+            let x =
+                Array2::from_shape_simple_fn((points, dims), || StandardNormal.sample(&mut rng));
+            let y = Array2::from_shape_simple_fn((points, 1), || StandardNormal.sample(&mut rng));
+            let mut work = Workspace::new(&arch, points);
+            let mut grad = params.zeros_like();
+            let mut stepper = Stepper::new(&train_config(optimizer), arch.gamma);
+            let id = BenchmarkId::from_parameter(format!("P{points}_D{dims}_N{width}"));
+            group.bench_function(id, |b| {
+                b.iter(|| {
+                    let loss = loss_and_gradient(
+                        &arch,
+                        &params,
+                        x.view(),
+                        y.view(),
+                        None,
+                        &mut work,
+                        &mut grad,
+                    );
+                    stepper.update(&mut params, &grad, points);
+                    loss
+                })
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench_steps);
+criterion_main!(benches);

@@ -1,0 +1,106 @@
+//! `predictions.csv`: one row per test point with the target, the network
+//! and every theory overlay.
+
+use std::path::Path;
+
+use ndarray::Array2;
+
+use crate::config::types::Optimizer;
+use crate::data::Task;
+use crate::train::Trainer;
+
+use super::HeadlessError;
+use super::files::AtomicFile;
+
+/// Inputs with at most this many dimensions are written out as columns.
+const MAX_INPUT_COLUMNS: usize = 4;
+
+/// Writes the test-set predictions of `trainer` at its current step.
+pub fn write_predictions(trainer: &Trainer, path: &Path) -> Result<(), HeadlessError> {
+    let data = trainer.dataset();
+    let p = trainer.predictions();
+    let langevin = trainer.preset().train.optimizer == Optimizer::Langevin;
+    let outputs = data.outputs();
+    let dims = data.input_dim();
+    let suffix = |name: &str, c: usize| {
+        if outputs == 1 {
+            name.to_string()
+        } else {
+            format!("{name}_{c}")
+        }
+    };
+
+    let mut header: Vec<String> = Vec::new();
+    if dims <= MAX_INPUT_COLUMNS {
+        header.extend((0..dims).map(|d| {
+            if dims == 1 {
+                "x".to_string()
+            } else {
+                format!("x{d}")
+            }
+        }));
+    }
+    let mut columns: Vec<(&str, &Array2<f64>)> =
+        vec![("target", &data.y_test), ("network", &p.network)];
+    if langevin {
+        columns.push(("posterior_mean", &p.estimate));
+    }
+    if let Some(sd) = &p.sample_sd {
+        columns.push(("posterior_sd", sd));
+    }
+    columns.extend([
+        ("gp_mean", &p.gp_mean),
+        ("ntk", &p.ntk),
+        ("ntk_limit", &p.ntk_limit),
+        ("linearized", &p.linearized),
+    ]);
+    for c in 0..outputs {
+        header.extend(columns.iter().map(|(name, _)| suffix(name, c)));
+    }
+    header.push("gp_sd".into());
+    let classification = matches!(data.task, Task::Classification { .. });
+    if classification {
+        header.extend(["class".into(), "predicted_class".into()]);
+    }
+
+    let file = AtomicFile::create(path).map_err(|source| HeadlessError::io(path, source))?;
+    let mut writer = csv::Writer::from_writer(file);
+    let csv_error = |e: csv::Error| HeadlessError::io(path, std::io::Error::other(e));
+    writer.write_record(&header).map_err(csv_error)?;
+    for q in 0..data.x_test.nrows() {
+        let mut record: Vec<String> = Vec::with_capacity(header.len());
+        if dims <= MAX_INPUT_COLUMNS {
+            record.extend(data.x_test.row(q).iter().map(|v| v.to_string()));
+        }
+        for c in 0..outputs {
+            record.extend(columns.iter().map(|(_, m)| m[[q, c]].to_string()));
+        }
+        record.push(p.gp_sd[q].to_string());
+        if classification {
+            record.push(data.test_class[q].to_string());
+            record.push(predicted_class(&p.estimate, q).to_string());
+        }
+        writer.write_record(&record).map_err(csv_error)?;
+    }
+    let file = writer
+        .into_inner()
+        .map_err(|e| HeadlessError::io(path, e.into_error()))?;
+    file.commit()
+        .map_err(|source| HeadlessError::io(path, source))
+}
+
+/// Class index picked by the outputs of row `q`: the sign with one output,
+/// the arg-max otherwise.
+fn predicted_class(outputs: &Array2<f64>, q: usize) -> usize {
+    let row = outputs.row(q);
+    if row.len() == 1 {
+        return usize::from(row[0] > 0.0);
+    }
+    let mut best = 0;
+    for (c, &v) in row.iter().enumerate() {
+        if v > row[best] {
+            best = c;
+        }
+    }
+    best
+}

@@ -1,0 +1,154 @@
+//! `lazyrich run`: train a preset without a terminal UI and write
+//! `metrics.csv`, `predictions.csv` and `summary.json`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::types::Preset;
+use crate::train::snapshot::{METRIC_NAMES, MetricRow};
+use crate::train::{TrainError, Trainer};
+
+use super::HeadlessError;
+use super::files::AtomicFile;
+use super::predictions::write_predictions;
+use super::summary::{Summary, write_summary};
+
+/// Steps of a headless run whose preset trains until stopped (`steps = 0`).
+pub const DEFAULT_HEADLESS_STEPS: u64 = 10_000;
+
+pub struct RunOptions {
+    /// Overrides `train.steps` when set.
+    pub steps: Option<u64>,
+    pub out: PathBuf,
+    /// Draw a progress bar on stderr (only when it is a terminal).
+    pub progress: bool,
+}
+
+/// Outcome of a headless run.
+pub struct RunReport {
+    pub steps: u64,
+    pub steps_per_second: f64,
+    pub last: MetricRow,
+    /// Step and reason when the loss became NaN or infinite.
+    pub divergence: Option<(u64, String)>,
+}
+
+/// Trains `preset` and writes the three output files into `options.out`.
+pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessError> {
+    let steps = match options.steps.unwrap_or(preset.train.steps) {
+        0 => DEFAULT_HEADLESS_STEPS,
+        n => n,
+    };
+    std::fs::create_dir_all(&options.out)
+        .map_err(|source| HeadlessError::io(&options.out, source))?;
+    let mut trainer = Trainer::new(preset)?;
+    let metrics_path = options.out.join("metrics.csv");
+    let mut metrics = MetricsWriter::create(&metrics_path, trainer.dataset().is_classification())?;
+    let progress = progress_bar(steps, options.progress);
+
+    let started = Instant::now();
+    let mut last = trainer.metrics();
+    metrics.write(&last)?;
+    let log_every = preset.train.log_every;
+    while trainer.step_count() < steps {
+        match trainer.step() {
+            Ok(_) => {}
+            Err(TrainError::Diverged { .. }) => break,
+            Err(error) => return Err(error.into()),
+        }
+        let step = trainer.step_count();
+        if step.is_multiple_of(log_every) || step == steps {
+            last = trainer.metrics();
+            metrics.write(&last)?;
+            progress.set_position(step);
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    progress.finish_and_clear();
+    let divergence = trainer.divergence().cloned();
+    if divergence.is_some() && last.step != trainer.step_count() {
+        last = trainer.metrics();
+        metrics.write(&last)?;
+    }
+    metrics.commit()?;
+
+    let report = RunReport {
+        steps: trainer.step_count(),
+        steps_per_second: trainer.step_count() as f64 / elapsed.max(1e-9),
+        last,
+        divergence,
+    };
+    write_predictions(&trainer, &options.out.join("predictions.csv"))?;
+    let summary = Summary::new(&trainer, &report);
+    write_summary(&summary, &options.out.join("summary.json"))?;
+    Ok(report)
+}
+
+fn progress_bar(steps: u64, wanted: bool) -> ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(steps), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} steps, {per_sec}, eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Streams metric rows to `metrics.csv`.
+struct MetricsWriter {
+    path: PathBuf,
+    writer: csv::Writer<AtomicFile>,
+    classification: bool,
+}
+
+impl MetricsWriter {
+    fn create(path: &Path, classification: bool) -> Result<Self, HeadlessError> {
+        let file = AtomicFile::create(path).map_err(|source| HeadlessError::io(path, source))?;
+        let writer = csv::Writer::from_writer(file);
+        let mut header = vec!["step"];
+        header.extend(METRIC_NAMES);
+        if classification {
+            header.push("test_accuracy");
+        }
+        let mut this = MetricsWriter {
+            path: path.to_path_buf(),
+            writer,
+            classification,
+        };
+        this.writer
+            .write_record(&header)
+            .map_err(|e| this.csv_error(e))?;
+        Ok(this)
+    }
+
+    fn csv_error(&self, error: csv::Error) -> HeadlessError {
+        HeadlessError::io(&self.path, std::io::Error::other(error))
+    }
+
+    fn write(&mut self, row: &MetricRow) -> Result<(), HeadlessError> {
+        let mut record = vec![row.step.to_string()];
+        record.extend(row.values.iter().map(|v| v.to_string()));
+        if self.classification {
+            record.push(row.test_accuracy.unwrap_or(f64::NAN).to_string());
+        }
+        self.writer
+            .write_record(&record)
+            .map_err(|e| self.csv_error(e))
+    }
+
+    fn commit(self) -> Result<(), HeadlessError> {
+        let path = self.path.clone();
+        let file = self
+            .writer
+            .into_inner()
+            .map_err(|e| HeadlessError::io(&path, e.into_error()))?;
+        file.commit()
+            .map_err(|source| HeadlessError::io(&path, source))
+    }
+}

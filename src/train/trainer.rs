@@ -1,0 +1,240 @@
+//! One training run: data, network, optimiser and overlays, stepped
+//! synchronously. The TUI drives it from a thread; `lazyrich run` directly.
+
+use ndarray::{Array2, s};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::config::types::{Optimizer, Preset};
+use crate::data::{Dataset, load_dataset};
+use crate::model::{
+    Architecture, Features, Params, Workspace, input_kernel, loss_and_gradient, output_f, output_g,
+};
+
+use super::TrainError;
+use super::optimizer::Stepper;
+use super::snapshot::RunInfo;
+use super::theory::{InitialNetwork, Theory};
+
+/// Kernel metrics use at most this many training inputs, so a log step costs
+/// at most `MAX_PROBE^2 N` operations.
+pub const MAX_PROBE: usize = 256;
+
+/// The fixed probe inputs of the kernel and feature metrics, with their
+/// step-0 features and kernel.
+pub(super) struct Probe {
+    pub x: Array2<f64>,
+    pub y: Array2<f64>,
+    pub k0: Array2<f64>,
+    pub phi0: Array2<f64>,
+    pub ntk0: Array2<f64>,
+}
+
+/// Running sums of the Langevin network on the test inputs after burn-in.
+#[derive(Clone, Debug)]
+pub(super) struct PosteriorAverage {
+    pub sum: Array2<f64>,
+    pub sum_sq: Array2<f64>,
+    pub count: u64,
+}
+
+pub struct Trainer {
+    pub(super) preset: Preset,
+    pub(super) data: Dataset,
+    pub(super) arch: Architecture,
+    pub(super) params: Params,
+    pub(super) initial: Params,
+    backup: Params,
+    grad: Params,
+    work: Workspace,
+    stepper: Stepper,
+    /// `g_0` on the training and test inputs when the run is centred.
+    pub(super) offset_train: Option<Array2<f64>>,
+    pub(super) offset_test: Option<Array2<f64>>,
+    pub(super) probe: Probe,
+    pub(super) theory: Theory,
+    pub(super) posterior: PosteriorAverage,
+    pub(super) step: u64,
+    pub(super) w0_spectral: f64,
+    divergence: Option<(u64, String)>,
+}
+
+impl Trainer {
+    /// Loads the data, samples the network with `train.seed` and builds the
+    /// overlays.
+    pub fn new(preset: &Preset) -> Result<Self, TrainError> {
+        let data = load_dataset(&preset.data)?;
+        Self::with_data(preset, data)
+    }
+
+    pub fn with_data(preset: &Preset, data: Dataset) -> Result<Self, TrainError> {
+        let arch = Architecture::new(&preset.model, data.input_dim(), data.outputs());
+        let mut rng = ChaCha8Rng::seed_from_u64(preset.train.seed);
+        let params = Params::sample(&arch, &mut rng);
+
+        // Langevin samples the uncentred network.
+        let centred = preset.model.center && preset.train.optimizer == Optimizer::Gd;
+        let offset_train = centred.then(|| output_g(&arch, &params, data.x_train.view()));
+        let offset_test = centred.then(|| output_g(&arch, &params, data.x_test.view()));
+        let f0_train = output_f(&arch, &params, data.x_train.view(), offset_train.as_ref());
+        let f0_test = output_f(&arch, &params, data.x_test.view(), offset_test.as_ref());
+
+        let init = InitialNetwork {
+            arch: &arch,
+            params: &params,
+            f0_train: &f0_train,
+            f0_test: &f0_test,
+        };
+        let theory = Theory::build(preset, &data, init)?;
+        let probe = build_probe(&arch, &params, &data);
+        let w0_spectral = super::measures::spectral_norm(params.w.view());
+        let outputs = data.outputs();
+        let tests = data.x_test.nrows();
+
+        Ok(Trainer {
+            preset: preset.clone(),
+            arch,
+            initial: params.clone(),
+            backup: params.clone(),
+            grad: params.zeros_like(),
+            work: Workspace::new(&arch, data.x_train.nrows()),
+            stepper: Stepper::new(&preset.train, arch.gamma),
+            offset_train,
+            offset_test,
+            probe,
+            theory,
+            posterior: PosteriorAverage {
+                sum: Array2::zeros((tests, outputs)),
+                sum_sq: Array2::zeros((tests, outputs)),
+                count: 0,
+            },
+            step: 0,
+            w0_spectral,
+            divergence: None,
+            params,
+            data,
+        })
+    }
+
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    pub fn preset(&self) -> &Preset {
+        &self.preset
+    }
+
+    pub fn dataset(&self) -> &Dataset {
+        &self.data
+    }
+
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Step and reason of the first non-finite loss, if any.
+    pub fn divergence(&self) -> Option<&(u64, String)> {
+        self.divergence.as_ref()
+    }
+
+    /// Takes one optimiser step and returns the loss *before* it. After a
+    /// NaN or infinite loss the parameters are rolled back to the last finite
+    /// state, the divergence is recorded and further calls do nothing.
+    pub fn step(&mut self) -> Result<f64, TrainError> {
+        if let Some((step, reason)) = &self.divergence {
+            return Err(TrainError::Diverged {
+                step: *step,
+                reason: reason.clone(),
+            });
+        }
+        let loss = loss_and_gradient(
+            &self.arch,
+            &self.params,
+            self.data.x_train.view(),
+            self.data.y_train.view(),
+            self.offset_train.as_ref(),
+            &mut self.work,
+            &mut self.grad,
+        );
+        if !loss.is_finite() {
+            return Err(self.record_divergence(loss));
+        }
+        self.backup.clone_from(&self.params);
+        self.stepper
+            .update(&mut self.params, &self.grad, self.data.x_train.nrows());
+        self.step += 1;
+        if self.preset.train.optimizer == Optimizer::Langevin
+            && self.step > self.preset.train.burn_in
+        {
+            self.maybe_accumulate_posterior();
+        }
+        Ok(loss)
+    }
+
+    fn record_divergence(&mut self, loss: f64) -> TrainError {
+        // The loss is evaluated at the parameters reached by the previous
+        // update, so those are the bad ones: go back to the state before it.
+        if self.step > 0 {
+            self.params.clone_from(&self.backup);
+            self.step -= 1;
+        }
+        let bad_step = self.step + 1;
+        let reason = format!(
+            "the training loss became {loss} at step {bad_step}; eta0 = {} may be above the stable limit {:.3e}",
+            self.preset.train.learning_rate, self.theory.numerics.max_stable_learning_rate
+        );
+        tracing::warn!(step = bad_step, %reason, "run diverged");
+        self.divergence = Some((bad_step, reason.clone()));
+        TrainError::Diverged {
+            step: bad_step,
+            reason,
+        }
+    }
+
+    /// Adds the current test-set function to the posterior average every
+    /// `log_every` steps (consecutive Langevin samples are strongly
+    /// correlated, so thinning loses little).
+    fn maybe_accumulate_posterior(&mut self) {
+        if !self.step.is_multiple_of(self.preset.train.log_every) {
+            return;
+        }
+        let f = output_f(&self.arch, &self.params, self.data.x_test.view(), None);
+        self.posterior.sum += &f;
+        self.posterior.sum_sq += &f.mapv(|v| v * v);
+        self.posterior.count += 1;
+    }
+
+    /// Static description of the run for the front ends.
+    pub fn info(&self) -> RunInfo {
+        let first_column = |m: &Array2<f64>| m.slice(s![.., 0]).to_vec();
+        RunInfo {
+            preset: self.preset.clone(),
+            gamma: self.arch.gamma,
+            x_train: first_column(&self.data.x_train),
+            y_train: first_column(&self.data.y_train),
+            x_test: first_column(&self.data.x_test),
+            y_test: first_column(&self.data.y_test),
+            input_dim: self.data.input_dim(),
+            is_classification: self.data.is_classification(),
+            nngp_accuracy: self.theory.nngp_accuracy,
+            ntk_accuracy: self.theory.ntk_accuracy,
+            numerics: self.theory.numerics.clone(),
+        }
+    }
+}
+
+fn build_probe(arch: &Architecture, params: &Params, data: &Dataset) -> Probe {
+    let count = data.x_train.nrows().min(MAX_PROBE);
+    let x = data.x_train.slice(s![..count, ..]).to_owned();
+    let y = data.y_train.slice(s![..count, ..]).to_owned();
+    let k0 = input_kernel(arch, x.view(), x.view());
+    let features = Features::compute(arch, params, x.view());
+    let ntk0 = crate::model::empirical_ntk(arch, params, &features, &features, &k0);
+    Probe {
+        x,
+        y,
+        k0,
+        phi0: features.phi,
+        ntk0,
+    }
+}

@@ -1,0 +1,195 @@
+//! The `lazyrich` binary end to end: files, columns, exit codes, errors.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+const METRICS_HEADER: &str = "step,train_loss,test_loss,weight_change_w,weight_change_a,\
+feature_change,kernel_distance,kernel_change,kernel_alignment,gap_ntk,gap_linearized,gap_gp";
+
+fn lazyrich() -> Command {
+    let mut command = Command::cargo_bin("lazyrich").expect("binary is built");
+    let log = std::env::temp_dir().join("lazyrich-cli-test.log");
+    command.env("LAZYRICH_LOG", log);
+    command
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+#[test]
+fn run_writes_metrics_predictions_summary() {
+    let out = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args([
+            "run",
+            "lazy-1d",
+            "--steps",
+            "200",
+            "--set",
+            "model.width=256",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+
+    let metrics = read(&out.path().join("metrics.csv"));
+    let mut lines = metrics.lines();
+    assert_eq!(lines.next(), Some(METRICS_HEADER));
+    let rows: Vec<&str> = lines.collect();
+    // Step 0 plus one row every log_every = 10 steps.
+    assert_eq!(rows.len(), 21);
+    assert!(rows[20].starts_with("200,"), "last row {}", rows[20]);
+    for row in &rows {
+        assert_eq!(row.split(',').count(), 12, "row {row}");
+    }
+
+    let predictions = read(&out.path().join("predictions.csv"));
+    let header = predictions.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "x,target,network,gp_mean,ntk,ntk_limit,linearized,gp_sd"
+    );
+    assert_eq!(predictions.lines().count(), 1 + 200);
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    assert_eq!(summary["preset"], "lazy-1d");
+    assert_eq!(summary["steps"], 200);
+    assert_eq!(summary["settings"]["model"]["width"], 256);
+    assert!(summary["steps_per_second"].as_f64().unwrap() > 0.0);
+    for name in METRICS_HEADER.split(',').skip(1) {
+        assert!(summary["final"][name].is_number(), "final.{name} missing");
+    }
+}
+
+#[test]
+fn run_digits_reports_accuracy() {
+    let out = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args([
+            "run",
+            "digits",
+            "--steps",
+            "20",
+            "--set",
+            "model.width=128",
+            "--set",
+            "data.train=100",
+        ])
+        .args(["--set", "data.test=100", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let metrics = read(&out.path().join("metrics.csv"));
+    assert!(
+        metrics
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",gap_gp,test_accuracy")
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    let accuracy = summary["final"]["test_accuracy"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&accuracy));
+    let nngp = summary["theory"]["nngp_accuracy"].as_f64().unwrap();
+    // Kernel regression on 100 digits of 10 classes is far above chance (0.1).
+    assert!(nngp > 0.6, "NNGP accuracy {nngp}");
+}
+
+#[test]
+fn bad_preset_exits_2_with_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    fs::write(
+        &file,
+        "name = \"bad\"\n[data]\nkind = \"sine-1d\"\ntrain = 8\ntest = 20\n[model]\nwidth = 0\n",
+    )
+    .unwrap();
+    lazyrich()
+        .args(["run"])
+        .arg(&file)
+        .args(["--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(contains("bad.toml:7:9"))
+        .stderr(contains("model.width"));
+    lazyrich()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(contains("bad.toml:7:9"));
+}
+
+#[test]
+fn bad_override_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args(["run", "lazy-1d", "--set", "model.widht=3", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("model.width"));
+}
+
+#[test]
+fn unknown_preset_exits_2() {
+    lazyrich()
+        .args(["run", "no-such-preset"])
+        .assert()
+        .code(2)
+        .stderr(contains("lazy-1d"));
+}
+
+#[test]
+fn presets_lists_bundled_presets() {
+    let assert = lazyrich().arg("presets").assert().success();
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    for name in ["lazy-1d", "rich-1d", "bayes-1d", "bayes-rich-1d", "digits"] {
+        assert!(out.contains(name), "{name} missing from:\n{out}");
+    }
+}
+
+#[test]
+fn check_accepts_bundled_preset_file() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/rich-1d.toml");
+    lazyrich()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(contains("valid"));
+}
+
+#[test]
+fn diverging_run_exits_3_and_keeps_finite_files() {
+    let out = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args([
+            "run",
+            "lazy-1d",
+            "--steps",
+            "500",
+            "--set",
+            "train.learning_rate=50",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(3)
+        .stderr(contains("diverged at step"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    let step = summary["diverged"]["step"].as_u64().unwrap();
+    assert!(step > 0 && step < 500);
+    assert_eq!(summary["steps"].as_u64().unwrap(), step - 1);
+    let predictions = read(&out.path().join("predictions.csv"));
+    assert!(!predictions.contains("NaN") && !predictions.contains("inf"));
+}
