@@ -256,7 +256,7 @@ impl Worker {
 
 fn push_row(rows: &mut Vec<MetricRow>, row: MetricRow) {
     if rows.len() >= MAX_PENDING_ROWS {
-        let mut index = 0;
+        let mut index: usize = 0;
         rows.retain(|_| {
             index += 1;
             index.is_multiple_of(2)
