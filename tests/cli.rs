@@ -41,9 +41,9 @@ fn run_writes_metrics_predictions_summary() {
     let mut lines = metrics.lines();
     assert_eq!(lines.next(), Some(METRICS_HEADER));
     let rows: Vec<&str> = lines.collect();
-    // Step 0 plus one row every log_every = 10 steps.
-    assert_eq!(rows.len(), 21);
-    assert!(rows[20].starts_with("200,"), "last row {}", rows[20]);
+    // Step 0 plus one row every log_every = 20 steps.
+    assert_eq!(rows.len(), 11);
+    assert!(rows[10].starts_with("200,"), "last row {}", rows[10]);
     for row in &rows {
         assert_eq!(row.split(',').count(), 12, "row {row}");
     }

@@ -12,7 +12,9 @@ use ndarray::{Array2, ArrayView2, linalg::general_mat_mul};
 
 use crate::config::types::Activation;
 
-use super::network::{Architecture, Params, preactivations_into};
+use super::network::{
+    Architecture, DIRECT_INPUT_DIM, LAYOUT, Params, contiguous, preactivations_into,
+};
 
 /// Buffers reused by every step, so a step allocates nothing.
 #[derive(Clone, Debug)]
@@ -43,11 +45,6 @@ impl Workspace {
     }
 }
 
-/// Inputs with at most this many dimensions use direct loops for the two
-/// `D`-contractions; wider inputs use GEMM, which only pays off once `D`
-/// amortises its packing.
-const DIRECT_INPUT_DIM: usize = 8;
-
 /// Computes the loss `L` at `params` and writes `grad L` into `grad`.
 ///
 /// `x` is `P x D`, `y` is `P x C`; `offset` is `g_0` on `x` when the network
@@ -68,7 +65,7 @@ pub fn loss_and_gradient(
 ) -> f64 {
     let x = x.as_standard_layout();
     let y = y.as_standard_layout();
-    first_layer(arch, params, x.view(), &mut work.hidden);
+    preactivations_into(arch, params, x.view(), &mut work.hidden);
     let rows = Rows {
         arch,
         params,
@@ -88,30 +85,6 @@ pub fn loss_and_gradient(
     };
     first_layer_gradient(arch, x.view(), &work.delta, &mut grad.w);
     loss
-}
-
-/// `H = sigma_w X W^T / sqrt(D) + sigma_b 1 b^T`.
-fn first_layer(arch: &Architecture, params: &Params, x: ArrayView2<f64>, hidden: &mut Array2<f64>) {
-    if arch.input_dim > DIRECT_INPUT_DIM {
-        preactivations_into(arch, params, x, hidden);
-        return;
-    }
-    let dims = arch.input_dim;
-    let scale = arch.input_scale();
-    let w = contiguous(&params.w);
-    let b = params.b.as_slice().expect(LAYOUT);
-    for (x_row, mut h_row) in x.rows().into_iter().zip(hidden.rows_mut()) {
-        let h = h_row.as_slice_mut().expect(LAYOUT);
-        for (hj, &bj) in h.iter_mut().zip(b) {
-            *hj = arch.sigma_b * bj;
-        }
-        for (d, &xd) in x_row.iter().enumerate() {
-            let scaled = scale * xd;
-            for (hj, w_row) in h.iter_mut().zip(w.chunks_exact(dims)) {
-                *hj += scaled * w_row[d];
-            }
-        }
-    }
 }
 
 /// `dL/dW = sigma_w Delta^T X / sqrt(D)`.
@@ -217,12 +190,6 @@ impl Rows<'_> {
         }
         loss / (2.0 * points as f64)
     }
-}
-
-const LAYOUT: &str = "workspace and parameter arrays are allocated in standard layout";
-
-fn contiguous(a: &Array2<f64>) -> &[f64] {
-    a.as_slice().expect(LAYOUT)
 }
 
 fn contiguous_mut(a: &mut Array2<f64>) -> &mut [f64] {

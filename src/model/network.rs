@@ -98,17 +98,47 @@ impl Params {
     }
 }
 
+/// Inputs with at most this many dimensions use direct loops for the two
+/// `D`-contractions; wider inputs use GEMM, which only pays off once `D`
+/// amortises its packing.
+pub(super) const DIRECT_INPUT_DIM: usize = 8;
+
+pub(super) const LAYOUT: &str = "workspace and parameter arrays are allocated in standard layout";
+
+pub(super) fn contiguous(a: &Array2<f64>) -> &[f64] {
+    a.as_slice().expect(LAYOUT)
+}
+
 /// Pre-activations `H = sigma_w X W^T / sqrt(D) + sigma_b 1 b^T` (`P x N`),
-/// written into `out`.
+/// written into `out`, which must be in standard layout.
 pub fn preactivations_into(
     arch: &Architecture,
     params: &Params,
     x: ArrayView2<f64>,
     out: &mut Array2<f64>,
 ) {
-    general_mat_mul(arch.input_scale(), &x, &params.w.t(), 0.0, out);
-    let bias = &params.b * arch.sigma_b;
-    out.axis_iter_mut(Axis(0)).for_each(|mut row| row += &bias);
+    if arch.input_dim > DIRECT_INPUT_DIM {
+        general_mat_mul(arch.input_scale(), &x, &params.w.t(), 0.0, out);
+        let bias = &params.b * arch.sigma_b;
+        out.axis_iter_mut(Axis(0)).for_each(|mut row| row += &bias);
+        return;
+    }
+    let dims = arch.input_dim;
+    let scale = arch.input_scale();
+    let w = contiguous(&params.w);
+    let b = params.b.as_slice().expect(LAYOUT);
+    for (x_row, mut h_row) in x.rows().into_iter().zip(out.rows_mut()) {
+        let h = h_row.as_slice_mut().expect(LAYOUT);
+        for (hj, &bj) in h.iter_mut().zip(b) {
+            *hj = arch.sigma_b * bj;
+        }
+        for (d, &xd) in x_row.iter().enumerate() {
+            let scaled = scale * xd;
+            for (hj, w_row) in h.iter_mut().zip(w.chunks_exact(dims)) {
+                *hj += scaled * w_row[d];
+            }
+        }
+    }
 }
 
 /// Hidden activations `Phi = phi(H)` (`P x N`).

@@ -84,3 +84,88 @@ impl Stepper {
             .for_each(&mut move_entry);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use ndarray::{Array1, Array2};
+
+    use super::*;
+
+    fn config(optimizer: Optimizer, learning_rate: f64, temperature: f64) -> TrainConfig {
+        TrainConfig {
+            optimizer,
+            learning_rate,
+            temperature,
+            burn_in: 0,
+            steps: 0,
+            log_every: 1,
+            seed: 3,
+        }
+    }
+
+    /// Parameters of `count` first-layer weights, one bias and one readout.
+    fn params(count: usize, value: f64) -> Params {
+        Params {
+            w: Array2::from_elem((count, 1), value),
+            b: Array1::from_elem(1, value),
+            a: Array2::from_elem((1, 1), value),
+        }
+    }
+
+    #[test]
+    fn gd_step_is_scaled_by_gamma_squared() {
+        let mut stepper = Stepper::new(&config(Optimizer::Gd, 0.1, 0.0), 4.0);
+        let mut p = params(3, 1.0);
+        let grad = params(3, 0.5);
+        stepper.update(&mut p, &grad, 10);
+        // eta = eta0 gamma^2 = 1.6, so theta = 1 - 1.6 * 0.5.
+        assert!(p.w.iter().all(|&w| (w - 0.2).abs() < 1e-15));
+        assert!((p.a[[0, 0]] - 0.2).abs() < 1e-15);
+    }
+
+    #[test]
+    fn langevin_without_data_samples_the_prior() {
+        // With grad L = 0 the chain targets N(0, 1); ULA with step eta has
+        // stationary variance 1 / (1 - eta / 2). 100000 weights after 1000
+        // steps (10 relaxation times) give the variance to +-1.35 % (3
+        // standard errors of a sample variance: 3 sqrt(2 / 100000)).
+        let eta = 0.01;
+        let mut stepper = Stepper::new(&config(Optimizer::Langevin, eta, 1.0), 1.0);
+        let mut p = params(100_000, 0.0);
+        let grad = params(100_000, 0.0);
+        for _ in 0..1000 {
+            stepper.update(&mut p, &grad, 5);
+        }
+        let n = p.w.len() as f64;
+        let mean = p.w.sum() / n;
+        let variance = p.w.iter().map(|w| (w - mean) * (w - mean)).sum::<f64>() / n;
+        assert!(mean.abs() < 3.0 * (1.0 / n).sqrt(), "mean {mean}");
+        let expected = 1.0 / (1.0 - eta / 2.0);
+        assert!(
+            (variance / expected - 1.0).abs() < 0.0135,
+            "variance {variance}, expected {expected}"
+        );
+    }
+
+    #[test]
+    fn langevin_drift_uses_scaled_temperature() {
+        // A constant gradient g of L gives U = P L / T + |theta|^2 / 2 with
+        // minimum theta* = -P g / T, and T = T0 / gamma^2. The noise
+        // averages out over 20000 weights to about 1e-2 of theta*.
+        let (points, t0, gamma, g) = (4, 2.0, 3.0, 0.05);
+        let mut stepper = Stepper::new(&config(Optimizer::Langevin, 0.02, t0), gamma);
+        assert!((stepper.temperature() - t0 / (gamma * gamma)).abs() < 1e-15);
+        assert_eq!(stepper.eta(), 0.02);
+        let mut p = params(20_000, 0.0);
+        let grad = params(20_000, g);
+        for _ in 0..2000 {
+            stepper.update(&mut p, &grad, points);
+        }
+        let expected = -(points as f64) * g * gamma * gamma / t0;
+        let mean = p.w.sum() / p.w.len() as f64;
+        assert!(
+            (mean - expected).abs() < 0.02 * expected.abs(),
+            "mean {mean}, expected {expected}"
+        );
+    }
+}
