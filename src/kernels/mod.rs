@@ -40,7 +40,9 @@
 
 pub mod analytic;
 pub mod closed_form;
+pub mod gauss_hermite;
 pub mod gauss_legendre;
+pub mod hermite;
 pub mod input;
 pub mod pair;
 pub mod predictors;

@@ -28,6 +28,7 @@
 use std::sync::OnceLock;
 
 use super::closed_form::PairExpectations;
+use super::gauss_hermite::gauss_hermite;
 use super::gauss_legendre::gauss_legendre;
 use super::pair::PairCovariance;
 use crate::config::types::Activation;
@@ -43,6 +44,12 @@ const MAX_Z_STEP: f64 = 2.0;
 /// Beyond this distance from the range, the anchor no longer grades the nodes: the
 /// integrand is smooth on the range, and `z = anchor + w sinh(xi)` would cancel digits.
 const FAR_ANCHOR: f64 = 4.0 * Z_LIMIT;
+/// Inner integrals with a spread up to this use a Gauss–Hermite rule: the activation's
+/// transition is then at least `1 / HERMITE_MAX_SPREAD` wide in `z`, smooth enough for
+/// `HERMITE_NODES` nodes.
+const HERMITE_MAX_SPREAD: f64 = 0.5;
+/// Nodes of the inner Gauss–Hermite rule.
+const HERMITE_NODES: usize = 32;
 /// Smallest outer transition width, relative to `1 / sqrt(q1)`.
 const MIN_RELATIVE_WIDTH: f64 = 1e-12;
 /// Inner spreads below this are treated as 0; `g(m + s Z)` then differs from `g(m)` by
@@ -82,9 +89,10 @@ pub fn quadrature_expectations(activation: Activation, pair: &PairCovariance) ->
         value: 0.0,
         derivative: 0.0,
     };
+    let inner_rule = InnerRule::new(activation, spread);
     for_each_node(lower, Z_LIMIT, 0.0, outer_width, |z1, weight| {
         let (f, f_prime) = value_and_derivative(activation, outer_root * z1);
-        let inner = inner_expectation(activation, slope * z1, spread);
+        let inner = inner_expectation(activation, &inner_rule, slope * z1, spread);
         sum.value += weight * f * inner.value;
         sum.derivative += weight * f_prime * inner.derivative;
     });
@@ -107,32 +115,92 @@ fn outer_transition_width(activation: Activation, outer_root: f64, slope: f64, s
     if spread == 0.0 || slope == 0.0 {
         return own;
     }
-    let activation_width = match activation {
-        Activation::Relu => 0.0,
-        Activation::Erf | Activation::Tanh | Activation::Identity => 1.0,
-    };
+    let activation_width = if is_smooth(activation) { 1.0 } else { 0.0 };
     // The floor keeps the number of panels bounded; a transition narrower than 1e-12 of
     // f's changes the result by about that fraction.
     own.min(spread.max(activation_width) / slope.abs())
         .max(MIN_RELATIVE_WIDTH * own)
 }
 
-/// `(E[g(m + s Z)], E[g'(m + s Z)])` for `Z ~ N(0, 1)` and `s >= 0`.
-fn inner_expectation(activation: Activation, mean: f64, spread: f64) -> PairExpectations {
-    if spread < NEGLIGIBLE_SPREAD {
-        let (value, derivative) = value_and_derivative(activation, mean);
-        return PairExpectations { value, derivative };
+/// Rule for the inner integral, chosen once per pair because the spread is fixed.
+enum InnerRule {
+    /// The spread is negligible: the inner integral is `g(m)`.
+    Exact,
+    /// Gauss–Hermite. For tanh, `tanh(s z_j)` at every node, for the addition formula
+    /// `tanh(m + s z) = (tanh m + tanh s z) / (1 + tanh m tanh s z)`, which replaces one
+    /// `tanh` call per node by a division.
+    Hermite(Option<Vec<f64>>),
+    /// Gauss–Legendre panels graded toward the activation's steep point.
+    Graded,
+}
+
+impl InnerRule {
+    fn new(activation: Activation, spread: f64) -> Self {
+        if spread < NEGLIGIBLE_SPREAD {
+            return Self::Exact;
+        }
+        if !(spread <= HERMITE_MAX_SPREAD && is_smooth(activation)) {
+            return Self::Graded;
+        }
+        let tanh_offsets = (activation == Activation::Tanh).then(|| {
+            inner_hermite_rule()
+                .0
+                .iter()
+                .map(|z| (spread * z).tanh())
+                .collect()
+        });
+        Self::Hermite(tanh_offsets)
     }
+}
+
+/// `(E[g(m + s Z)], E[g'(m + s Z)])` for `Z ~ N(0, 1)` and `s >= 0`.
+fn inner_expectation(
+    activation: Activation,
+    rule: &InnerRule,
+    mean: f64,
+    spread: f64,
+) -> PairExpectations {
     let mut sum = PairExpectations {
         value: 0.0,
         derivative: 0.0,
     };
-    let anchor = -mean / spread;
-    for_each_node(-Z_LIMIT, Z_LIMIT, anchor, 1.0 / spread, |z, weight| {
-        let (g, g_prime) = value_and_derivative(activation, mean + spread * z);
-        sum.value += weight * g;
-        sum.derivative += weight * g_prime;
-    });
+    match rule {
+        InnerRule::Exact => {
+            let (value, derivative) = value_and_derivative(activation, mean);
+            sum = PairExpectations { value, derivative };
+        }
+        InnerRule::Hermite(Some(tanh_offsets)) => {
+            // With spread <= HERMITE_MAX_SPREAD and nodes |z| < 11, |tanh(s z)| < 1 - 1e-4,
+            // so the denominator stays positive.
+            let tanh_mean = mean.tanh();
+            for (offset, weight) in tanh_offsets.iter().zip(&inner_hermite_rule().1) {
+                let value = (tanh_mean + offset) / (1.0 + tanh_mean * offset);
+                sum.value += weight * value;
+                sum.derivative += weight * (1.0 - value * value);
+            }
+        }
+        InnerRule::Hermite(None) => {
+            let (nodes, weights) = inner_hermite_rule();
+            for (z, weight) in nodes.iter().zip(weights) {
+                let (g, g_prime) = value_and_derivative(activation, mean + spread * z);
+                sum.value += weight * g;
+                sum.derivative += weight * g_prime;
+            }
+        }
+        InnerRule::Graded => {
+            for_each_node(
+                -Z_LIMIT,
+                Z_LIMIT,
+                -mean / spread,
+                1.0 / spread,
+                |z, weight| {
+                    let (g, g_prime) = value_and_derivative(activation, mean + spread * z);
+                    sum.value += weight * g;
+                    sum.derivative += weight * g_prime;
+                },
+            );
+        }
+    }
     sum
 }
 
@@ -207,9 +275,22 @@ fn gauss_legendre_panel(a: f64, b: f64, anchor: f64, width: f64, visit: &mut imp
 /// `1 / sqrt(2 pi)`.
 const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
 
+fn inner_hermite_rule() -> &'static (Vec<f64>, Vec<f64>) {
+    static RULE: OnceLock<(Vec<f64>, Vec<f64>)> = OnceLock::new();
+    RULE.get_or_init(|| gauss_hermite(HERMITE_NODES))
+}
+
 fn panel_rule() -> &'static (Vec<f64>, Vec<f64>) {
     static RULE: OnceLock<(Vec<f64>, Vec<f64>)> = OnceLock::new();
     RULE.get_or_init(|| gauss_legendre(NODES_PER_PANEL))
+}
+
+/// Whether `phi` is analytic with a transition about 1 wide (no kink).
+fn is_smooth(activation: Activation) -> bool {
+    match activation {
+        Activation::Erf | Activation::Tanh | Activation::Identity => true,
+        Activation::Relu => false,
+    }
 }
 
 /// Whether `phi` is odd or even (then `phi'` has the opposite parity).
@@ -232,79 +313,136 @@ fn value_and_derivative(activation: Activation, h: f64) -> (f64, f64) {
 }
 
 #[cfg(test)]
-mod calibration {
+mod tests {
     use super::*;
     use crate::kernels::closed_form::{erf_expectations, relu_expectations};
 
-    #[test]
-    #[ignore]
-    fn calibrate() {
-        let mut worst = [0.0f64; 4];
-        for &q1 in &[0.01, 1.0, 4.0, 9.0, 25.0, 50.0] {
-            for &q2 in &[0.01, 1.0, 4.0, 9.0, 25.0, 50.0] {
-                for &rho in &[
-                    -1.0, -0.999999, -0.9, -0.5, 0.0, 0.3, 0.8, 0.99, 0.999999, 1.0,
-                ] {
-                    let c = rho * (q1 * q2 as f64).sqrt();
-                    let pair = PairCovariance::from_moments(q1, q2, c);
-                    for (k, act) in [Activation::Erf, Activation::Relu].into_iter().enumerate() {
-                        let exact = if k == 0 {
-                            erf_expectations(&pair)
-                        } else {
-                            relu_expectations(&pair)
-                        };
-                        let diag1 = if k == 0 {
-                            erf_expectations(&PairCovariance::from_moments(q1, q1, q1))
-                        } else {
-                            relu_expectations(&PairCovariance::from_moments(q1, q1, q1))
-                        };
-                        let diag2 = if k == 0 {
-                            erf_expectations(&PairCovariance::from_moments(q2, q2, q2))
-                        } else {
-                            relu_expectations(&PairCovariance::from_moments(q2, q2, q2))
-                        };
-                        let got = quadrature_expectations(act, &pair);
-                        let e0 =
-                            (got.value - exact.value).abs() / (diag1.value * diag2.value).sqrt();
-                        let e1 = (got.derivative - exact.derivative).abs()
-                            / (diag1.derivative * diag2.derivative).sqrt();
-                        if e0 > 1e-11 || e1 > 1e-11 {
-                            println!("{act:?} q1={q1} q2={q2} rho={rho}: {e0:.2e} {e1:.2e}");
-                        }
-                        worst[2 * k] = worst[2 * k].max(e0);
-                        worst[2 * k + 1] = worst[2 * k + 1].max(e1);
-                    }
+    const VARIANCES: [f64; 6] = [0.01, 1.0, 4.0, 9.0, 25.0, 50.0];
+    const CORRELATIONS: [f64; 9] = [-1.0, -0.999999, -0.6, 0.0, 0.3, 0.9, 0.99, 0.999999, 1.0];
+
+    fn pair(var1: f64, var2: f64, rho: f64) -> PairCovariance {
+        PairCovariance::from_moments(var1, var2, rho * var1.sqrt() * var2.sqrt())
+    }
+
+    /// Largest error of both expectations relative to their Cauchy–Schwarz scale
+    /// `sqrt(E[a(u)^2] E[a(v)^2])`, over the variance and correlation grid.
+    fn worst_relative_error(
+        activation: Activation,
+        exact: impl Fn(&PairCovariance) -> PairExpectations,
+    ) -> (f64, f64) {
+        let mut worst = (0.0_f64, 0.0_f64);
+        for var1 in VARIANCES {
+            for var2 in VARIANCES {
+                for rho in CORRELATIONS {
+                    let pair = pair(var1, var2, rho);
+                    let expected = exact(&pair);
+                    let got = quadrature_expectations(activation, &pair);
+                    let scale1 = exact(&PairCovariance::from_moments(var1, var1, var1));
+                    let scale2 = exact(&PairCovariance::from_moments(var2, var2, var2));
+                    let value_scale = (scale1.value * scale2.value).sqrt();
+                    let derivative_scale = (scale1.derivative * scale2.derivative).sqrt();
+                    let value_error = (got.value - expected.value).abs() / value_scale;
+                    let derivative_error =
+                        (got.derivative - expected.derivative).abs() / derivative_scale;
+                    worst = (worst.0.max(value_error), worst.1.max(derivative_error));
                 }
             }
         }
-        println!(
-            "worst erf {:.2e} {:.2e} relu {:.2e} {:.2e}",
-            worst[0], worst[1], worst[2], worst[3]
+        worst
+    }
+
+    #[test]
+    fn quadrature_reproduces_erf_closed_form() {
+        let (value, derivative) = worst_relative_error(Activation::Erf, erf_expectations);
+        // Target 1e-10; the rule reaches about 4e-11 at variance 50.
+        assert!(value < 1e-10, "E[erf erf] relative error {value:e}");
+        assert!(
+            derivative < 1e-10,
+            "E[erf' erf'] relative error {derivative:e}"
         );
-        let start = std::time::Instant::now();
-        let mut total = 0.0;
-        for k in 0..2000 {
-            let rho = -1.0 + 2.0 * (k as f64 + 0.5) / 2000.0;
-            let pair = PairCovariance::from_moments(4.0, 2.0, rho * 8f64.sqrt());
-            total += quadrature_expectations(Activation::Tanh, &pair).value;
-        }
-        println!("2000 tanh pairs: {:?} ({total})", start.elapsed());
-        for &q in &[0.01, 1.0, 4.0, 50.0] {
-            for &rho in &[0.0, 0.9, 0.999] {
-                let pair = PairCovariance::from_moments(q, q, rho * q);
-                let mut outer = 0;
-                for_each_node(0.0, Z_LIMIT, 0.0, 1.0 / q.sqrt(), |_, _| outer += 1);
-                let mut inner = 0;
-                let spread = q.sqrt() * pair.sin;
-                for_each_node(
-                    -Z_LIMIT,
-                    Z_LIMIT,
-                    -q.sqrt() * pair.cos * 0.5 / spread,
-                    1.0 / spread,
-                    |_, _| inner += 1,
-                );
-                println!("q={q} rho={rho}: outer {outer} inner {inner}");
+    }
+
+    #[test]
+    fn quadrature_reproduces_relu_closed_form() {
+        let (value, derivative) = worst_relative_error(Activation::Relu, relu_expectations);
+        assert!(value < 1e-10, "E[relu relu] relative error {value:e}");
+        assert!(
+            derivative < 1e-10,
+            "E[step step] relative error {derivative:e}"
+        );
+    }
+
+    /// `E[f(u) g(v)]` for tanh by the 2-D trapezoid rule with step `h` on `[-10, 10]^2`.
+    ///
+    /// The integrand is analytic in a strip of half-width `pi / (2 sqrt(50)) = 0.22` around
+    /// the real axes, so the trapezoid error is about `exp(-2 pi 0.22 / h)`, below 1e-40 at
+    /// `h = 0.01`; the Gaussian mass beyond 10 is below 1e-22.
+    fn tanh_trapezoid_reference(pair: &PairCovariance, step: f64) -> PairExpectations {
+        let count = (20.0 / step).round() as i64;
+        let grid: Vec<f64> = (0..=count).map(|k| -10.0 + k as f64 * step).collect();
+        let density: Vec<f64> = grid
+            .iter()
+            .map(|z| step * (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt())
+            .collect();
+        let (root1, root2) = (pair.var1.sqrt(), pair.var2.sqrt());
+        let mut sum = PairExpectations {
+            value: 0.0,
+            derivative: 0.0,
+        };
+        for (z1, w1) in grid.iter().zip(&density) {
+            let f = (root1 * z1).tanh();
+            let mut inner = (0.0, 0.0);
+            for (z2, w2) in grid.iter().zip(&density) {
+                let g = (root2 * (pair.cos * z1 + pair.sin * z2)).tanh();
+                inner.0 += w2 * g;
+                inner.1 += w2 * (1.0 - g * g);
             }
+            sum.value += w1 * f * inner.0;
+            sum.derivative += w1 * (1.0 - f * f) * inner.1;
         }
+        sum
+    }
+
+    #[test]
+    fn tanh_quadrature_matches_trapezoid_reference() {
+        let cases = [
+            (1.0, 1.0, 0.5),
+            (4.0, 9.0, -0.3),
+            (50.0, 50.0, 0.999999),
+            (50.0, 25.0, 0.97),
+            (50.0, 4.0, -1.0),
+            (0.01, 50.0, 0.7),
+        ];
+        for (var1, var2, rho) in cases {
+            let pair = pair(var1, var2, rho);
+            let reference = tanh_trapezoid_reference(&pair, 0.01);
+            let got = quadrature_expectations(Activation::Tanh, &pair);
+            // tanh^2 and tanh'^2 have means of order 0.1 to 1 here, so an absolute
+            // tolerance of 1e-10 is a relative one of about 1e-9.
+            assert!(
+                (got.value - reference.value).abs() < 1e-10,
+                "({var1}, {var2}, {rho}) E[tanh tanh]: {} vs reference {}",
+                got.value,
+                reference.value
+            );
+            assert!(
+                (got.derivative - reference.derivative).abs() < 1e-10,
+                "({var1}, {var2}, {rho}) E[tanh' tanh']: {} vs reference {}",
+                got.derivative,
+                reference.derivative
+            );
+        }
+    }
+
+    #[test]
+    fn quadrature_handles_zero_variance() {
+        let both_zero = quadrature_expectations(Activation::Tanh, &pair(0.0, 0.0, 0.0));
+        assert_eq!(both_zero.value, 0.0);
+        assert_eq!(both_zero.derivative, 1.0);
+        // v = 0: E[tanh(u) tanh(0)] = 0 and E[tanh'(u)] * tanh'(0) = E[tanh'(u)].
+        let one_zero = quadrature_expectations(Activation::Tanh, &pair(4.0, 0.0, 0.0));
+        let reference = tanh_trapezoid_reference(&pair(4.0, 0.0, 0.0), 0.01);
+        assert_eq!(one_zero.value, 0.0);
+        assert!((one_zero.derivative - reference.derivative).abs() < 1e-12);
     }
 }
