@@ -11,6 +11,9 @@ use super::pair::PairCovariance;
 use super::quadrature::quadrature_expectations;
 use crate::config::types::{Activation, ModelConfig};
 
+/// Kernel matrices with at least this many entries are computed on several threads.
+const PARALLEL_MIN_ENTRIES: usize = 4096;
+
 /// NNGP and NTK matrices over the same pairs of inputs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Kernels {
@@ -60,23 +63,76 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
     } else {
         point_series(model.activation, &second)
     };
-    let mut nngp = Array2::zeros((first.len(), second.len()));
-    let mut ntk = Array2::zeros((first.len(), second.len()));
-    for i in 0..first.len() {
+    let columns = second.len();
+    let compute_row = |i: usize| -> Vec<(f64, f64)> {
         let start = if symmetric { i } else { 0 };
-        for j in start..second.len() {
-            let pair = first.pair(i, &second, j);
-            let series = (first_series[i].as_ref(), second_series[j].as_ref());
-            let (k, theta) = kernel_entry(model, &pair, series);
-            nngp[[i, j]] = k;
-            ntk[[i, j]] = theta;
+        (start..columns)
+            .map(|j| {
+                let pair = first.pair(i, &second, j);
+                let series = (first_series[i].as_ref(), second_series[j].as_ref());
+                kernel_entry(model, &pair, series)
+            })
+            .collect()
+    };
+    let mut kernels = Kernels {
+        nngp: Array2::zeros((first.len(), columns)),
+        ntk: Array2::zeros((first.len(), columns)),
+    };
+    for (i, row) in compute_rows(first.len(), columns, compute_row) {
+        let start = if symmetric { i } else { 0 };
+        for (j, (k, theta)) in (start..columns).zip(row) {
+            kernels.nngp[[i, j]] = k;
+            kernels.ntk[[i, j]] = theta;
             if symmetric {
-                nngp[[j, i]] = k;
-                ntk[[j, i]] = theta;
+                kernels.nngp[[j, i]] = k;
+                kernels.ntk[[j, i]] = theta;
             }
         }
     }
-    Kernels { nngp, ntk }
+    kernels
+}
+
+/// Evaluates `compute_row` for rows `0..rows` and returns `(row index, row)` in any order.
+///
+/// Matrices with at least `PARALLEL_MIN_ENTRIES` entries are split across
+/// `std::thread::available_parallelism()` scoped threads, each taking every n-th row so
+/// that the shorter rows of a triangle are spread evenly. A panic in a worker is resumed
+/// on the calling thread.
+fn compute_rows<F>(rows: usize, columns: usize, compute_row: F) -> Vec<(usize, Vec<(f64, f64)>)>
+where
+    F: Fn(usize) -> Vec<(f64, f64)> + Sync,
+{
+    let threads = if rows * columns >= PARALLEL_MIN_ENTRIES {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(rows)
+    } else {
+        1
+    };
+    if threads <= 1 {
+        return (0..rows).map(|i| (i, compute_row(i))).collect();
+    }
+    let compute_row = &compute_row;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|offset| {
+                scope.spawn(move || {
+                    (offset..rows)
+                        .step_by(threads)
+                        .map(|i| (i, compute_row(i)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Diagonals `(K(x_i, x_i), Theta(x_i, x_i))` for the rows of the `P x D` matrix `x`; each
