@@ -33,7 +33,8 @@ const MAX_VARIANCE: f64 = 64.0;
 const TOLERANCE: f64 = 1e-12;
 /// Rounding allowance in `E[f^2] - sum a_k^2`, relative to `E[f^2]`.
 const CANCELLATION_ALLOWANCE: f64 = 1e-14;
-/// The integrand `f He_k φ / sqrt(k!)` is below `exp(-z^2 / 4) < 3e-16` beyond this.
+/// For bounded `f`, the integrand `f He_k φ / sqrt(k!)` is of order `exp(-z^2 / 4)`,
+/// below 3e-16, beyond this.
 const Z_LIMIT: f64 = 12.0;
 /// Panel length away from 0; resolves `He_k` oscillations up to `MAX_ORDER`
 /// (wavelength `2 pi / sqrt(MAX_ORDER) = 0.31`).
@@ -77,7 +78,7 @@ pub fn expand_points(activation: Activation, variances: &Array1<f64>) -> Vec<Opt
     let derivative_coefficients = derivatives.dot(&rule.projection.t());
     (0..points)
         .map(|p| {
-            if !(variances[p] <= MAX_VARIANCE) {
+            if variances[p].is_nan() || variances[p] > MAX_VARIANCE {
                 return None;
             }
             Some(PointSeries {
@@ -92,8 +93,8 @@ pub fn expand_points(activation: Activation, variances: &Array1<f64>) -> Vec<Opt
         .collect()
 }
 
-/// Both expectations for points with series `first` and `second` and correlation `rho`,
-/// or `None` when `MAX_ORDER` terms do not meet the truncation tolerance.
+/// Sums the series of both expectations for points with series `first` and `second` and
+/// correlation `rho`. Returns `None` when `MAX_ORDER` terms do not meet the truncation tolerance.
 pub fn mehler_expectations(
     first: &PointSeries,
     second: &PointSeries,
@@ -105,7 +106,7 @@ pub fn mehler_expectations(
     })
 }
 
-/// `sum_k a_k b_k rho^k`, stopped once the Cauchy–Schwarz tail bound is below tolerance.
+/// Sums `sum_k a_k b_k rho^k`, stopped once the Cauchy–Schwarz tail bound is below tolerance.
 fn mehler_sum(a: &Series, b: &Series, rho: f64) -> Option<f64> {
     let threshold = TOLERANCE * a.norm * b.norm;
     let mut power = 1.0;
@@ -238,9 +239,9 @@ mod tests {
                     };
                     converged += 1;
                     let expected = reference(&pair);
-                    // The truncation bound is 1e-12 of the Cauchy–Schwarz scale (at most 1
-                    // for the value and 4 / pi for the derivative); coefficient rounding
-                    // adds about 1e-13.
+                    // The truncation bound is 1e-12 of the Cauchy–Schwarz scale, which is at
+                    // most 1 for the value and 4 / pi for the derivative. Coefficient
+                    // rounding adds about 1e-13.
                     let case = format!("{activation:?} ({var1}, {var2}, {rho})");
                     assert!(
                         (got.value - expected.value).abs() < 1e-11,

@@ -55,6 +55,7 @@ impl NtkPredictor {
         check_finite("theta_train", theta_train)?;
         check_finite("theta_cross", theta_cross)?;
         check_finite("residual", residual)?;
+
         if !(eta0.is_finite() && eta0 >= 0.0) {
             return Err(KernelError::InvalidParameter {
                 name: "eta0",
@@ -62,6 +63,7 @@ impl NtkPredictor {
                 reason: "the learning rate must be finite and >= 0",
             });
         }
+
         let decomposition = to_faer(theta_train)
             .self_adjoint_eigen(Side::Lower)
             .map_err(|_| KernelError::EigenNoConvergence { size: train })?;
@@ -78,7 +80,7 @@ impl NtkPredictor {
         })
     }
 
-    /// Predicted change `f*_t - f*_0` on the test points after `step` GD steps, `Q x C`.
+    /// Predicts the change `f*_t - f*_0` on the test points after `step` GD steps, `Q x C`.
     ///
     /// Eigenvalues below 0 (round-off of a singular kernel) count as 0, whose factor is
     /// the limit `t eta0 / P`. When `eta0 lambda / P > 1` the factor is the true value of
@@ -93,35 +95,36 @@ impl NtkPredictor {
         self.cross_eigenvectors.dot(&weighted)
     }
 
-    /// Change at convergence, `Theta_* Theta^-1 r`, by a Cholesky solve (with
-    /// [`jitter`](Self::jitter) when `Theta` is singular), `Q x C`.
+    /// Returns the change at convergence, `Theta_* Theta^-1 r` (`Q x C`). It is computed
+    /// once by a Cholesky solve, with [`jitter`](Self::jitter) when `Theta` is singular.
     pub fn predict_limit(&self) -> Array2<f64> {
         self.limit.clone()
     }
 
-    /// Smallest eigenvalue of `Theta` as computed (may be slightly negative); 0 for `P = 0`.
+    /// Returns the smallest eigenvalue of `Theta` as computed (may be slightly negative); 0 for `P
+    /// = 0`.
     pub fn min_eigenvalue(&self) -> f64 {
         self.eigenvalues.first().copied().unwrap_or(0.0)
     }
 
-    /// Largest eigenvalue of `Theta`; 0 for `P = 0`.
+    /// Returns the largest eigenvalue of `Theta`, or 0 for `P = 0`.
     pub fn max_eigenvalue(&self) -> f64 {
         self.eigenvalues.last().copied().unwrap_or(0.0)
     }
 
-    /// Condition number `lambda_max / max(lambda_min, f64::MIN_POSITIVE)`.
+    /// Returns the condition number `lambda_max / max(lambda_min, f64::MIN_POSITIVE)`.
     pub fn condition(&self) -> f64 {
         self.max_eigenvalue() / self.min_eigenvalue().max(f64::MIN_POSITIVE)
     }
 
-    /// Diagonal jitter of the limit solve (0 when none was needed).
+    /// Returns the diagonal jitter of the limit solve (0 when none was needed).
     pub fn jitter(&self) -> f64 {
         self.jitter
     }
 }
 
-/// `(1 - (1 - x)^t) / lambda` with `x = step_scale lambda`, the sum of `t` terms of the
-/// geometric series times `step_scale`.
+/// Computes `(1 - (1 - x)^t) / lambda` with `x = step_scale lambda`, which is `step_scale`
+/// times the sum of the first `t` terms of the geometric series in `1 - x`.
 fn step_factor(lambda: f64, step_scale: f64, step: u64) -> f64 {
     let steps = step as f64;
     let x = step_scale * lambda;
@@ -137,7 +140,11 @@ fn step_factor(lambda: f64, step_scale: f64, step: u64) -> f64 {
     }
     // x >= 1: (1 - x)^t = (-1)^t |1 - x|^t, computed without a logarithm of a negative.
     let magnitude = (x - 1.0).powf(steps);
-    let power = if step % 2 == 0 { magnitude } else { -magnitude };
+    let power = if step.is_multiple_of(2) {
+        magnitude
+    } else {
+        -magnitude
+    };
     (1.0 - power) / lambda
 }
 
@@ -146,7 +153,7 @@ mod tests {
     use super::*;
     use ndarray::array;
 
-    /// A positive-definite kernel on 4 training and 3 test points.
+    /// Builds a positive-definite kernel on 4 training and 3 test points.
     fn kernels() -> (Array2<f64>, Array2<f64>) {
         let train = [-1.0, -0.2, 0.5, 1.4];
         let test = [-0.6, 0.1, 2.0];
