@@ -2,7 +2,7 @@
 
 use faer::{Mat, Side};
 
-/// Nodes (ascending) and weights of the `n`-point Gauss–Hermite rule for
+/// Computes the nodes (ascending) and weights of the `n`-point Gauss–Hermite rule for
 /// `∫ h(z) φ(z) dz`, `φ` the standard normal density; the weights sum to 1.
 ///
 /// The rule integrates polynomials of degree `2n - 1` exactly. It is computed by the

@@ -20,8 +20,10 @@
 //! so a Gauss–Hermite rule replaces the graded one. For tanh, larger Gauss–Hermite rules
 //! cover spreads up to 2.5, evaluated through `exp(2 s z_j)` computed once per pair.
 //!
-//! The variable with the larger variance goes outside. Then the inner integral, as a
-//! function of `z1`, is no steeper than `f`, and the outer rule built for `f` resolves it.
+//! The variable with the larger variance goes outside. For smooth activations the inner
+//! integral, as a function of `z1`, is then no steeper than `f`, and the outer rule built
+//! for `f` resolves it. For relu the smoothed step can be steeper, and the outer nodes are
+//! graded to its width instead.
 //! When `sin t = 0` the inner integral is `g(m)` itself, so `t = 0` and `t = pi` need no
 //! division by `s`.
 
