@@ -53,25 +53,26 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
         x1.ncols(),
         x2.ncols()
     );
-    let first = AugmentedInputs::new(x1, model.sigma_w, model.sigma_b);
     let symmetric = x1 == x2;
-    let second = if symmetric {
-        first.clone()
-    } else {
-        AugmentedInputs::new(x2, model.sigma_w, model.sigma_b)
-    };
+    let first = AugmentedInputs::new(x1, model.sigma_w, model.sigma_b);
     let first_series = point_series(model.activation, &first);
-    let second_series = if symmetric {
-        first_series.clone()
-    } else {
-        point_series(model.activation, &second)
+    // In the symmetric case the second set borrows the first instead of repeating it.
+    let separate = (!symmetric).then(|| {
+        let inputs = AugmentedInputs::new(x2, model.sigma_w, model.sigma_b);
+        let series = point_series(model.activation, &inputs);
+        (inputs, series)
+    });
+    let (second, second_series) = match &separate {
+        Some((inputs, series)) => (inputs, series.as_slice()),
+        None => (&first, first_series.as_slice()),
     };
+
     let columns = second.len();
     let compute_row = |i: usize| -> Vec<(f64, f64)> {
         let start = if symmetric { i } else { 0 };
         (start..columns)
             .map(|j| {
-                let pair = first.pair(i, &second, j);
+                let pair = first.pair(i, second, j);
                 let series = (first_series[i].as_ref(), second_series[j].as_ref());
                 kernel_entry(model, &pair, series)
             })
