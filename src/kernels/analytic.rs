@@ -333,6 +333,37 @@ mod tests {
         }
     }
 
+    #[test]
+    fn empty_inputs_give_empty_kernels() {
+        let empty = Array2::<f64>::zeros((0, 3));
+        let other = array![[1.0, 2.0, 3.0]];
+        for activation in Activation::ALL {
+            let model = model(activation, 0.5);
+            let kernels = analytic_kernels(&model, empty.view(), other.view());
+            assert_eq!(kernels.nngp.dim(), (0, 1));
+            assert_eq!(kernels.ntk.dim(), (0, 1));
+            let (nngp, ntk) = analytic_kernels_diag(&model, empty.view());
+            assert!(nngp.is_empty());
+            assert!(ntk.is_empty());
+        }
+    }
+
+    #[test]
+    fn nan_input_stays_in_its_row() {
+        let x = array![[0.5, -1.0], [f64::NAN, 1.0], [2.0, 0.3]];
+        for activation in Activation::ALL {
+            let kernels = analytic_kernels(&model(activation, 0.5), x.view(), x.view());
+            // The computation terminates, and entries without the NaN input stay finite.
+            for (i, j) in [(0, 0), (0, 2), (2, 2)] {
+                assert!(
+                    kernels.nngp[[i, j]].is_finite(),
+                    "{activation:?} ({i}, {j})"
+                );
+                assert!(kernels.ntk[[i, j]].is_finite(), "{activation:?} ({i}, {j})");
+            }
+        }
+    }
+
     /// Inputs that stress the angle computation: duplicates, an angle of 1e-7, an
     /// antipodal pair, the zero vector and norms from 1e-3 to 1e4.
     fn hard_inputs() -> Array2<f64> {
