@@ -5,10 +5,14 @@ use ndarray::{Array1, Array2, ArrayView2};
 use super::closed_form::{
     PairExpectations, erf_expectations, identity_expectations, relu_expectations,
 };
+use super::hermite::{PointSeries, expand_points, mehler_expectations};
 use super::input::AugmentedInputs;
 use super::pair::PairCovariance;
 use super::quadrature::quadrature_expectations;
 use crate::config::types::{Activation, ModelConfig};
+
+/// Kernel matrices with at least this many entries are computed on several threads.
+const PARALLEL_MIN_ENTRIES: usize = 4096;
 
 /// NNGP and NTK matrices over the same pairs of inputs.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,7 +23,7 @@ pub struct Kernels {
     pub ntk: Array2<f64>,
 }
 
-/// NNGP and NTK of the network output `g` between the rows of `x1` (`P1 x D`) and `x2`
+/// Computes the NNGP and NTK of the network output `g` between the rows of `x1` (`P1 x D`) and `x2`
 /// (`P2 x D`); both matrices are `P1 x P2`.
 ///
 /// ```text
@@ -31,9 +35,12 @@ pub struct Kernels {
 ///
 /// Uses `model.activation`, `sigma_w`, `sigma_b` and `sigma_a` and ignores the width and
 /// the scaling: the kernels of `f = g / gamma` are these divided by `gamma^2`. Relu, erf
-/// and identity use closed forms, tanh uses quadrature. When `x1` and `x2` have equal
-/// contents only the upper triangle is computed and mirrored, so both matrices are
-/// exactly symmetric. Empty inputs give empty matrices.
+/// and identity use closed forms. Tanh uses a Hermite series per point where it converges
+/// and quadrature for the other pairs, both accurate to about 1e-10 relative.
+///
+/// When `x1` and `x2` have equal contents, only the upper triangle is computed and
+/// mirrored, so both matrices are exactly symmetric. Large matrices are computed on
+/// several threads. Empty inputs give empty matrices.
 ///
 /// # Panics
 ///
@@ -46,63 +53,412 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
         x1.ncols(),
         x2.ncols()
     );
-    let first = AugmentedInputs::new(x1, model.sigma_w, model.sigma_b);
     let symmetric = x1 == x2;
-    let second = if symmetric {
-        first.clone()
-    } else {
-        AugmentedInputs::new(x2, model.sigma_w, model.sigma_b)
+    let first = AugmentedInputs::new(x1, model.sigma_w, model.sigma_b);
+    let first_series = point_series(model.activation, &first);
+    // In the symmetric case the second set borrows the first instead of repeating it.
+    let separate = (!symmetric).then(|| {
+        let inputs = AugmentedInputs::new(x2, model.sigma_w, model.sigma_b);
+        let series = point_series(model.activation, &inputs);
+        (inputs, series)
+    });
+    let (second, second_series) = match &separate {
+        Some((inputs, series)) => (inputs, series.as_slice()),
+        None => (&first, first_series.as_slice()),
     };
-    let mut nngp = Array2::zeros((first.len(), second.len()));
-    let mut ntk = Array2::zeros((first.len(), second.len()));
-    for i in 0..first.len() {
+
+    let columns = second.len();
+    let compute_row = |i: usize| -> Vec<(f64, f64)> {
         let start = if symmetric { i } else { 0 };
-        for j in start..second.len() {
-            let (k, theta) = kernel_entry(model, &first.pair(i, &second, j));
-            nngp[[i, j]] = k;
-            ntk[[i, j]] = theta;
+        (start..columns)
+            .map(|j| {
+                let pair = first.pair(i, second, j);
+                let series = (first_series[i].as_ref(), second_series[j].as_ref());
+                kernel_entry(model, &pair, series)
+            })
+            .collect()
+    };
+    let mut kernels = Kernels {
+        nngp: Array2::zeros((first.len(), columns)),
+        ntk: Array2::zeros((first.len(), columns)),
+    };
+    for (i, row) in compute_rows(first.len(), columns, compute_row) {
+        let start = if symmetric { i } else { 0 };
+        for (j, (k, theta)) in (start..columns).zip(row) {
+            kernels.nngp[[i, j]] = k;
+            kernels.ntk[[i, j]] = theta;
             if symmetric {
-                nngp[[j, i]] = k;
-                ntk[[j, i]] = theta;
+                kernels.nngp[[j, i]] = k;
+                kernels.ntk[[j, i]] = theta;
             }
         }
     }
-    Kernels { nngp, ntk }
+    kernels
 }
 
-/// Diagonals `(K(x_i, x_i), Theta(x_i, x_i))` for the rows of the `P x D` matrix `x`; each
-/// has length `P`. Equal to the diagonals of [`analytic_kernels`] with `x1 = x2 = x`.
+/// Evaluates `compute_row` for rows `0..rows` and returns `(row index, row)` in any order.
+///
+/// Matrices with at least `PARALLEL_MIN_ENTRIES` entries are split across
+/// `std::thread::available_parallelism()` scoped threads, each taking every n-th row so
+/// that the shorter rows of a triangle are spread evenly. A panic in a worker is resumed
+/// on the calling thread.
+fn compute_rows<F>(rows: usize, columns: usize, compute_row: F) -> Vec<(usize, Vec<(f64, f64)>)>
+where
+    F: Fn(usize) -> Vec<(f64, f64)> + Sync,
+{
+    let threads = if rows * columns >= PARALLEL_MIN_ENTRIES {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(rows)
+    } else {
+        1
+    };
+    if threads <= 1 {
+        return (0..rows).map(|i| (i, compute_row(i))).collect();
+    }
+    let compute_row = &compute_row;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|offset| {
+                scope.spawn(move || {
+                    (offset..rows)
+                        .step_by(threads)
+                        .map(|i| (i, compute_row(i)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Computes the diagonals `(K(x_i, x_i), Theta(x_i, x_i))` for the rows of the `P x D` matrix `x`;
+/// each has length `P`. Equal to the diagonals of [`analytic_kernels`] with `x1 = x2 = x`.
 pub fn analytic_kernels_diag(
     model: &ModelConfig,
     x: ArrayView2<f64>,
 ) -> (Array1<f64>, Array1<f64>) {
     let inputs = AugmentedInputs::new(x, model.sigma_w, model.sigma_b);
+    let series = point_series(model.activation, &inputs);
     let mut nngp = Array1::zeros(inputs.len());
     let mut ntk = Array1::zeros(inputs.len());
     for i in 0..inputs.len() {
-        let (k, theta) = kernel_entry(model, &inputs.pair(i, &inputs, i));
+        let pair = inputs.pair(i, &inputs, i);
+        let (k, theta) = kernel_entry(model, &pair, (series[i].as_ref(), series[i].as_ref()));
         nngp[i] = k;
         ntk[i] = theta;
     }
     (nngp, ntk)
 }
 
-/// `(K, Theta)` for one pair of inputs.
-fn kernel_entry(model: &ModelConfig, pair: &PairCovariance) -> (f64, f64) {
-    let expectations = pair_expectations(model.activation, pair);
+/// Expands each input in a Hermite series for activations without a closed form (see
+/// [`hermite`](super::hermite)); `None` entries use quadrature.
+fn point_series(activation: Activation, inputs: &AugmentedInputs) -> Vec<Option<PointSeries>> {
+    match activation {
+        Activation::Tanh => expand_points(activation, inputs.variances()),
+        Activation::Relu | Activation::Erf | Activation::Identity => vec![None; inputs.len()],
+    }
+}
+
+/// Computes `(K, Theta)` for one pair of inputs, through the Hermite series when both points have
+/// one and it converges, else through [`pair_expectations`].
+fn kernel_entry(
+    model: &ModelConfig,
+    pair: &PairCovariance,
+    series: (Option<&PointSeries>, Option<&PointSeries>),
+) -> (f64, f64) {
+    let fast = match series {
+        (Some(first), Some(second)) => mehler_expectations(first, second, pair.cos),
+        _ => None,
+    };
+    let expectations = fast.unwrap_or_else(|| pair_expectations(model.activation, pair));
     let readout = model.sigma_a * model.sigma_a;
     let nngp = readout * expectations.value;
     let ntk = nngp + readout * expectations.derivative * pair.covariance();
     (nngp, ntk)
 }
 
-/// `E[phi(u) phi(v)]` and `E[phi'(u) phi'(v)]`: closed forms where they exist, quadrature
-/// otherwise.
+/// Computes `E[phi(u) phi(v)]` and `E[phi'(u) phi'(v)]` by closed forms where they exist
+/// and by quadrature otherwise.
 pub fn pair_expectations(activation: Activation, pair: &PairCovariance) -> PairExpectations {
     match activation {
         Activation::Relu => relu_expectations(pair),
         Activation::Erf => erf_expectations(pair),
         Activation::Identity => identity_expectations(pair),
         Activation::Tanh => quadrature_expectations(activation, pair),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::types::Scaling;
+    use crate::kernels::input::input_kernel;
+    use ndarray::array;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+    use rand_distr::StandardNormal;
+
+    fn model(activation: Activation, sigma_b: f64) -> ModelConfig {
+        ModelConfig {
+            width: 1,
+            activation,
+            sigma_w: 1.3,
+            sigma_b,
+            sigma_a: 0.9,
+            scaling: Scaling::Standard,
+            gamma0: 1.0,
+            center: false,
+        }
+    }
+
+    /// Mean and standard error of the mean of `samples`.
+    fn mean_and_standard_error(samples: &[f64]) -> (f64, f64) {
+        let count = samples.len() as f64;
+        let mean = samples.iter().sum::<f64>() / count;
+        let variance = samples.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / (count - 1.0);
+        (mean, (variance / count).sqrt())
+    }
+
+    #[test]
+    fn expectations_match_monte_carlo() {
+        let inputs = array![
+            [0.5, -1.0, 2.0],
+            [0.4, -1.1, 1.7],
+            [-1.5, 0.2, 0.3],
+            [0.0, 0.0, 0.0]
+        ];
+        let pairs = [(0, 1), (0, 2), (1, 3), (2, 2)];
+        let dim = inputs.ncols();
+        let units = 200_000;
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        let weights: Vec<[f64; 4]> = (0..units)
+            .map(|_| std::array::from_fn(|_| rng.sample(StandardNormal)))
+            .collect();
+        for activation in Activation::ALL {
+            let model = model(activation, 0.4);
+            let embedded = AugmentedInputs::new(inputs.view(), model.sigma_w, model.sigma_b);
+            for &(i, j) in &pairs {
+                let pre_activation = |row: usize, unit: &[f64; 4]| {
+                    let dot: f64 = (0..dim).map(|d| unit[d] * inputs[[row, d]]).sum();
+                    model.sigma_w * dot / (dim as f64).sqrt() + model.sigma_b * unit[dim]
+                };
+                let mut values = Vec::with_capacity(units);
+                let mut derivatives = Vec::with_capacity(units);
+                for unit in &weights {
+                    let (h1, h2) = (pre_activation(i, unit), pre_activation(j, unit));
+                    values
+                        .push(model.sigma_a.powi(2) * activation.apply(h1) * activation.apply(h2));
+                    derivatives.push(activation.derivative(h1) * activation.derivative(h2));
+                }
+                let expectations = pair_expectations(activation, &embedded.pair(i, &embedded, j));
+                // 5 standard errors of the sample mean, estimated from the summands: a
+                // correct formula fails with probability below 1e-6 per comparison.
+                let (mean, error) = mean_and_standard_error(&values);
+                let nngp = model.sigma_a.powi(2) * expectations.value;
+                assert!(
+                    (nngp - mean).abs() <= 5.0 * error + 1e-12,
+                    "{activation:?} ({i}, {j}) NNGP: analytic {nngp}, Monte Carlo {mean} +- {error}"
+                );
+                let (mean, error) = mean_and_standard_error(&derivatives);
+                assert!(
+                    (expectations.derivative - mean).abs() <= 5.0 * error + 1e-12,
+                    "{activation:?} ({i}, {j}) E[phi' phi']: analytic {}, \
+                     Monte Carlo {mean} +- {error}",
+                    expectations.derivative
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn identity_kernels_are_linear() {
+        let x = array![[1.0, 2.0], [-0.5, 0.3], [0.0, 0.0]];
+        let model = model(Activation::Identity, 0.7);
+        let kernels = analytic_kernels(&model, x.view(), x.view());
+        let k0 = input_kernel(x.view(), x.view(), model.sigma_w, model.sigma_b);
+        let readout = model.sigma_a.powi(2);
+        for ((nngp, ntk), k0) in kernels.nngp.iter().zip(&kernels.ntk).zip(&k0) {
+            // K = sigma_a^2 K0 and Theta = 2 sigma_a^2 K0 up to a few ulps.
+            assert!((nngp - readout * k0).abs() < 1e-14);
+            assert!((ntk - 2.0 * readout * k0).abs() < 1e-14);
+        }
+    }
+
+    #[test]
+    fn diagonal_matches_full_matrix() {
+        let x = array![[1.0, 2.0], [-0.5, 0.3], [0.0, 0.0], [3.0, -4.0]];
+        for activation in Activation::ALL {
+            let model = model(activation, 0.2);
+            let kernels = analytic_kernels(&model, x.view(), x.view());
+            let (nngp, ntk) = analytic_kernels_diag(&model, x.view());
+            for i in 0..4 {
+                assert_eq!(nngp[i], kernels.nngp[[i, i]], "{activation:?} NNGP {i}");
+                assert_eq!(ntk[i], kernels.ntk[[i, i]], "{activation:?} NTK {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn cross_kernel_matches_symmetric_kernel() {
+        let x = array![[0.3], [1.2], [-2.0]];
+        let x_copy = array![[0.3], [1.2], [-2.0], [5.0]];
+        for activation in Activation::ALL {
+            let model = model(activation, 0.5);
+            let square = analytic_kernels(&model, x.view(), x.view());
+            let cross = analytic_kernels(&model, x.view(), x_copy.view());
+            for i in 0..3 {
+                for j in 0..3 {
+                    // The cross path may swap the roles of u and v: agreement to rounding
+                    // for closed forms, to the quadrature accuracy for tanh.
+                    let nngp = (cross.nngp[[i, j]] - square.nngp[[i, j]]).abs();
+                    let ntk = (cross.ntk[[i, j]] - square.ntk[[i, j]]).abs();
+                    assert!(
+                        nngp < 1e-10,
+                        "{activation:?} NNGP ({i}, {j}) differs by {nngp}"
+                    );
+                    assert!(
+                        ntk < 1e-10,
+                        "{activation:?} NTK ({i}, {j}) differs by {ntk}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn empty_inputs_give_empty_kernels() {
+        let empty = Array2::<f64>::zeros((0, 3));
+        let other = array![[1.0, 2.0, 3.0]];
+        for activation in Activation::ALL {
+            let model = model(activation, 0.5);
+            let kernels = analytic_kernels(&model, empty.view(), other.view());
+            assert_eq!(kernels.nngp.dim(), (0, 1));
+            assert_eq!(kernels.ntk.dim(), (0, 1));
+            let (nngp, ntk) = analytic_kernels_diag(&model, empty.view());
+            assert!(nngp.is_empty());
+            assert!(ntk.is_empty());
+        }
+    }
+
+    #[test]
+    fn nan_input_stays_in_its_row() {
+        let x = array![[0.5, -1.0], [f64::NAN, 1.0], [2.0, 0.3]];
+        for activation in Activation::ALL {
+            let kernels = analytic_kernels(&model(activation, 0.5), x.view(), x.view());
+            // The computation terminates, and entries without the NaN input stay finite.
+            for (i, j) in [(0, 0), (0, 2), (2, 2)] {
+                assert!(
+                    kernels.nngp[[i, j]].is_finite(),
+                    "{activation:?} ({i}, {j})"
+                );
+                assert!(kernels.ntk[[i, j]].is_finite(), "{activation:?} ({i}, {j})");
+            }
+        }
+    }
+
+    /// Inputs that stress the angle computation: duplicates, an angle of 1e-7, an
+    /// antipodal pair, the zero vector and norms from 1e-3 to 1e4.
+    fn hard_inputs() -> Array2<f64> {
+        let angle = 1e-7_f64;
+        array![
+            [1.0, 0.0],
+            [1.0, 0.0],
+            [angle.cos(), angle.sin()],
+            [-1.0, 0.0],
+            [0.0, 0.0],
+            [1e-3, 2e-3],
+            [-1e4, 3e3],
+            [2.5, -1.5],
+        ]
+    }
+
+    fn smallest_and_largest_eigenvalue(matrix: &Array2<f64>) -> (f64, f64) {
+        let n = matrix.nrows();
+        let faer_matrix = faer::Mat::from_fn(n, n, |i, j| matrix[[i, j]]);
+        let eigenvalues = faer_matrix
+            .self_adjoint_eigenvalues(faer::Side::Lower)
+            .expect("eigenvalues of a small symmetric matrix");
+        (eigenvalues[0], eigenvalues[n - 1])
+    }
+
+    #[test]
+    fn kernels_are_valid_on_hard_inputs() {
+        let x = hard_inputs();
+        for activation in Activation::ALL {
+            for sigma_b in [0.0, 0.6] {
+                let kernels = analytic_kernels(&model(activation, sigma_b), x.view(), x.view());
+                for (name, matrix) in [("NNGP", &kernels.nngp), ("NTK", &kernels.ntk)] {
+                    let case = format!("{activation:?} sigma_b = {sigma_b} {name}");
+                    assert!(
+                        matrix.iter().all(|k| k.is_finite()),
+                        "{case}: non-finite\n{matrix}"
+                    );
+                    assert_eq!(matrix, &matrix.t(), "{case}: not symmetric");
+                    for i in 0..x.nrows() {
+                        for j in 0..x.nrows() {
+                            let bound = (matrix[[i, i]] * matrix[[j, j]]).sqrt();
+                            // Cauchy–Schwarz, with rounding of a few ulps allowed.
+                            assert!(
+                                matrix[[i, j]].abs() <= bound * (1.0 + 1e-12),
+                                "{case}: |K[{i}, {j}]| = {} exceeds {bound}",
+                                matrix[[i, j]].abs()
+                            );
+                        }
+                    }
+                    let (smallest, largest) = smallest_and_largest_eigenvalue(matrix);
+                    // Duplicated rows make the matrix singular; rounding may leave an
+                    // eigenvalue slightly below 0, far above -1e-10 of the largest.
+                    assert!(
+                        smallest >= -1e-10 * largest,
+                        "{case}: smallest eigenvalue {smallest}, largest {largest}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Wall-clock measurement of tanh kernels, printed and never asserted. Run with
+/// `cargo test --release --lib time_tanh_kernels -- --ignored --nocapture`.
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use crate::config::types::Scaling;
+
+    #[test]
+    #[ignore]
+    fn time_tanh_kernels() {
+        let model = ModelConfig {
+            width: 1,
+            activation: Activation::Tanh,
+            sigma_w: 1.0,
+            sigma_b: 1.0,
+            sigma_a: 1.0,
+            scaling: Scaling::Standard,
+            gamma0: 1.0,
+            center: false,
+        };
+        // Evenly spaced 1-D inputs on [-limit, limit]: pre-activation variances reach
+        // 1 + limit^2, i.e. 10 and 50.
+        for (limit, size) in [(3.0, 500), (3.0, 1024), (7.0, 500), (7.0, 1024)] {
+            let x = Array2::from_shape_fn((size, 1), |(i, _)| {
+                limit * (2.0 * i as f64 / (size - 1) as f64 - 1.0)
+            });
+            let start = std::time::Instant::now();
+            let kernels = analytic_kernels(&model, x.view(), x.view());
+            let elapsed = start.elapsed();
+            println!(
+                "{size} x {size}, x in [-{limit}, {limit}]: {elapsed:?} (NTK trace {:.6})",
+                kernels.ntk.diag().sum()
+            );
+        }
     }
 }

@@ -16,7 +16,7 @@ pub struct PairExpectations {
     pub derivative: f64,
 }
 
-/// Relu: arc-cosine kernels of degree 1 and 0.
+/// Computes the relu expectations, the arc-cosine kernels of degree 1 and 0.
 ///
 /// ```text
 /// E[relu(u) relu(v)] = sqrt(q1 q2) / (2 pi) (sin t + (pi - t) cos t)
@@ -38,7 +38,7 @@ pub fn relu_expectations(pair: &PairCovariance) -> PairExpectations {
     PairExpectations { value, derivative }
 }
 
-/// Erf: the arcsine kernel and its derivative kernel.
+/// Computes the erf expectations, the arcsine kernel and its derivative kernel.
 ///
 /// ```text
 /// E[erf(u) erf(v)]   = (2 / pi) asin(2c / sqrt((1 + 2 q1)(1 + 2 q2)))
@@ -59,7 +59,7 @@ pub fn erf_expectations(pair: &PairCovariance) -> PairExpectations {
     }
 }
 
-/// Identity: `E[u v] = c` and `E[1 * 1] = 1`.
+/// Returns the identity expectations `E[u v] = c` and `E[1 * 1] = 1`.
 pub fn identity_expectations(pair: &PairCovariance) -> PairExpectations {
     PairExpectations {
         value: pair.covariance(),

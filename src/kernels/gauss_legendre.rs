@@ -2,7 +2,8 @@
 
 use std::f64::consts::PI;
 
-/// Nodes and weights of the `n`-point Gauss–Legendre rule on `[-1, 1]`, nodes ascending.
+/// Computes the nodes (ascending) and weights of the `n`-point Gauss–Legendre rule on
+/// `[-1, 1]`.
 ///
 /// The rule integrates polynomials of degree `2n - 1` exactly. Each node is a root of the
 /// Legendre polynomial `P_n`, found by Newton's method from the asymptotic first guess
@@ -37,7 +38,8 @@ pub fn gauss_legendre(n: usize) -> (Vec<f64>, Vec<f64>) {
     (nodes, weights)
 }
 
-/// `(P_n(x), P_n'(x))` by the three-term recurrence `k P_k = (2k - 1) x P_{k-1} - (k - 1) P_{k-2}`.
+/// Evaluates `(P_n(x), P_n'(x))` by the three-term recurrence
+/// `k P_k = (2k - 1) x P_{k-1} - (k - 1) P_{k-2}`.
 fn legendre_with_derivative(n: usize, x: f64) -> (f64, f64) {
     let mut previous = 1.0;
     let mut current = x;

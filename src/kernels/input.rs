@@ -5,7 +5,7 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 use super::pair::PairCovariance;
 
-/// Input kernel matrix.
+/// Computes the input kernel matrix.
 ///
 /// ```text
 /// K0[i, j] = sigma_w^2 (x1[i] . x2[j]) / D + sigma_b^2
@@ -37,8 +37,8 @@ pub fn input_kernel(
     kernel
 }
 
-/// Diagonal of the input kernel, `K0(x_i, x_i) = sigma_w^2 |x_i|^2 / D + sigma_b^2`, for the
-/// `P x D` matrix `x`; length `P`.
+/// Computes the diagonal of the input kernel, `K0(x_i, x_i) = sigma_w^2 |x_i|^2 / D + sigma_b^2`,
+/// for the `P x D` matrix `x`; length `P`.
 pub fn input_kernel_diag(x: ArrayView2<f64>, sigma_w: f64, sigma_b: f64) -> Array1<f64> {
     let weight_scale = weight_variance_per_dimension(sigma_w, x.ncols());
     x.map_axis(Axis(1), |row| {
@@ -90,22 +90,23 @@ impl AugmentedInputs {
         Self { unit, variance }
     }
 
-    /// Number of embedded inputs.
+    /// Returns the number of embedded inputs.
     pub fn len(&self) -> usize {
         self.variance.len()
     }
 
-    /// Whether there are no inputs.
+    /// Returns whether there are no inputs.
     pub fn is_empty(&self) -> bool {
         self.variance.is_empty()
     }
 
-    /// Input-kernel diagonal `q_i = |z_i|^2`.
+    /// Returns the input-kernel diagonal `q_i = |z_i|^2`.
     pub fn variances(&self) -> &Array1<f64> {
         &self.variance
     }
 
-    /// Covariance of `(h(x_i), h(x'_j))` with `x_i` from `self` and `x'_j` from `other`.
+    /// Computes the covariance of `(h(x_i), h(x'_j))` with `x_i` from `self` and `x'_j` from
+    /// `other`.
     ///
     /// Returns an uncorrelated pair when either variance is 0. The result is exactly the
     /// same with the roles of the two sets exchanged (up to swapping `var1` and `var2`),

@@ -3,7 +3,7 @@
 //!
 //! The module owns the analytic kernels of the network output `g` (without the
 //! `1 / gamma^2` of `f = g / gamma`, which the caller applies) and the linear algebra
-//! that turns kernels into predictions. Everything is `f64`; matrices are `ndarray`
+//! that turns kernels into predictions. Everything is `f64`, and matrices are `ndarray`
 //! arrays with one row per input point.
 //!
 //! # Formulas
@@ -19,15 +19,19 @@
 //! | activation | `E[phi(u) phi(v)]` | `E[phi'(u) phi'(v)]` |
 //! |---|---|---|
 //! | relu | `sqrt(q q') / (2 pi) (sin t + (pi - t) cos t)` | `(pi - t) / (2 pi)` |
-//! | erf | `(2 / pi) asin(2c / sqrt((1 + 2q)(1 + 2q')))` | `4 / (pi sqrt((1 + 2q)(1 + 2q') - 4c^2))` |
+//! | erf | `(2/pi) asin(2c / sqrt((1+2q)(1+2q')))` | `4 / (pi sqrt((1+2q)(1+2q') - 4c^2))` |
 //! | identity | `c` | `1` |
-//! | tanh | nested Gauss–Legendre quadrature ([`quadrature`]) | same |
+//! | tanh | Hermite series ([`hermite`]), else nested quadrature ([`quadrature`]) | same |
+//!
+//! Cosines are clamped to `[-1, 1]`. Every formula above is finite for `q = 0` and at
+//! `t = 0` and `t = pi`; the erf forms are evaluated through `atan2` with
+//! `(1+2q)(1+2q') - 4c^2 = 1 + 2(q+q') + 4 q q' sin^2 t`, which has no cancellation.
 //!
 //! Angles between inputs are measured from the embedded vectors
 //! `z = (sigma_w x / sqrt(D), sigma_b)` as `2 atan2(|a - b|, |a + b|)` of their unit
 //! vectors, so duplicated, nearly collinear and antipodal inputs keep full precision.
-//! A zero embedded vector (zero input without bias) has `q = 0`; its pre-activation is
-//! identically 0 and the relu derivative there is taken as 0.
+//! A zero embedded vector (zero input without bias) has `q = 0`. Its pre-activation is
+//! identically 0, where the relu derivative is taken as 0.
 //!
 //! # Predictors
 //!
@@ -37,10 +41,17 @@
 //! NTK at step t  Theta_* V diag((1 - (1 - eta0 lambda / P)^t) / lambda) V^T (y - f_0)
 //! NTK limit      Theta_* Theta^-1 (y - f_0)
 //! ```
+//!
+//! Linear solves use a Cholesky factorisation with reported diagonal jitter when the
+//! kernel is singular, and the NTK steps use one symmetric eigendecomposition. No matrix
+//! is inverted explicitly.
 
 pub mod analytic;
 pub mod closed_form;
+pub mod gauss_hermite;
 pub mod gauss_legendre;
+pub mod graded_rule;
+pub mod hermite;
 pub mod input;
 pub mod pair;
 pub mod predictors;

@@ -57,23 +57,23 @@ impl PairCovariance {
         }
     }
 
-    /// Covariance `c = sqrt(q1) sqrt(q2) cos t`.
+    /// Returns the covariance `c = sqrt(q1) sqrt(q2) cos t`.
     pub fn covariance(&self) -> f64 {
         self.var1.sqrt() * self.var2.sqrt() * self.cos
     }
 
-    /// Angle `t` in `[0, pi]`.
+    /// Returns the angle `t` in `[0, pi]`.
     pub fn angle(&self) -> f64 {
         self.sin.atan2(self.cos).clamp(0.0, PI)
     }
 
-    /// Determinant `q1 q2 - c^2`, computed as `q1 q2 sin^2 t` (no cancellation, never
+    /// Returns the determinant `q1 q2 - c^2`, computed as `q1 q2 sin^2 t` (no cancellation, never
     /// negative).
     pub fn determinant(&self) -> f64 {
         self.var1 * self.var2 * self.sin * self.sin
     }
 
-    /// The same pair with `u` and `v` exchanged.
+    /// Returns the same pair with `u` and `v` exchanged.
     pub fn swapped(&self) -> Self {
         Self {
             var1: self.var2,

@@ -33,7 +33,7 @@ pub enum KernelError {
         name: &'static str,
         /// Value received.
         value: f64,
-        /// What the value must satisfy.
+        /// Condition the value must satisfy.
         reason: &'static str,
     },
     /// The Cholesky factorisation failed even with the largest diagonal jitter.

@@ -16,7 +16,7 @@ pub struct GpPosterior {
     pub jitter: f64,
 }
 
-/// GP posterior of kernel regression with Gaussian observation noise.
+/// Computes the GP posterior of kernel regression with Gaussian observation noise.
 ///
 /// ```text
 /// mean     = K_* (K + noise I)^-1 Y
@@ -49,6 +49,7 @@ pub fn gp_posterior(
     check_finite("k_cross", k_cross)?;
     check_finite_vector("k_test_diag", k_test_diag)?;
     check_finite("y", y)?;
+
     if !(noise.is_finite() && noise >= 0.0) {
         return Err(KernelError::InvalidParameter {
             name: "noise",
@@ -56,6 +57,7 @@ pub fn gp_posterior(
             reason: "the noise variance must be finite and >= 0",
         });
     }
+
     let mut regularised = k_train.clone();
     regularised.diag_mut().mapv_inplace(|k| k + noise);
     let rhs =
@@ -65,6 +67,7 @@ pub fn gp_posterior(
             found: format!("{} rows", y.nrows()),
         })?;
     let (solution, jitter) = cholesky_solve(&regularised, &rhs)?;
+
     let outputs = y.ncols();
     let weights = solution.slice(ndarray::s![.., ..outputs]);
     let projected = solution.slice(ndarray::s![.., outputs..]);
@@ -177,8 +180,8 @@ mod tests {
         let posterior = gp_posterior(&k_train, &k_cross, &Array1::ones(1), &y, 0.0).unwrap();
         assert!(posterior.jitter > 0.0, "jitter {}", posterior.jitter);
         assert!(posterior.mean.iter().all(|m| m.is_finite()));
-        // Duplicates with equal targets interpolate like a single point: the mean at
-        // 0.5 lies between the two targets.
+        // Duplicates with equal targets act like a single point, so the mean at 0.5
+        // stays of the order of the targets instead of blowing up.
         assert!(posterior.mean[[0, 0]].abs() <= 1.5);
     }
 

@@ -1,5 +1,5 @@
 //! Kernel-regression predictors: Cholesky solves, the GP posterior and the NTK
-//! prediction of gradient descent. Factorisations use faer; no matrix is inverted
+//! prediction of gradient descent. Factorisations use faer, and no matrix is inverted
 //! explicitly.
 
 pub mod error;

@@ -56,7 +56,8 @@ pub fn cholesky_solve(a: &Array2<f64>, b: &Array2<f64>) -> Result<(Array2<f64>, 
     })
 }
 
-/// Cholesky solve of `(a + jitter I) X = rhs`, or `None` when the factorisation fails.
+/// Solves `(a + jitter I) X = rhs` by Cholesky, or returns `None` when the factorisation
+/// fails or the solution is not finite.
 fn try_solve(a: &Array2<f64>, rhs: &Mat<f64>, jitter: f64) -> Option<Array2<f64>> {
     let size = a.nrows();
     let shifted = Mat::from_fn(size, size, |i, j| {
