@@ -209,7 +209,7 @@ mod tests {
                 &format!("t = {steps}"),
             );
         }
-        assert_eq!(predictor.predict(0), Array2::zeros((3, 2)));
+        assert_eq!(predictor.predict(0), Array2::<f64>::zeros((3, 2)));
     }
 
     #[test]
