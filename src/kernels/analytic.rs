@@ -433,6 +433,17 @@ mod timing {
     use super::*;
     use crate::config::types::Scaling;
 
+    /// Reads the user plus system CPU time of this process from `/proc/self/stat` (Linux,
+    /// 100 ticks per second), which other processes on a loaded machine do not inflate.
+    fn process_cpu_seconds() -> Option<f64> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let user: f64 = fields.get(11)?.parse().ok()?;
+        let system: f64 = fields.get(12)?.parse().ok()?;
+        Some((user + system) / 100.0)
+    }
+
     #[test]
     #[ignore]
     fn time_tanh_kernels() {
@@ -452,11 +463,17 @@ mod timing {
             let x = Array2::from_shape_fn((size, 1), |(i, _)| {
                 limit * (2.0 * i as f64 / (size - 1) as f64 - 1.0)
             });
+            let cpu_before = process_cpu_seconds();
             let start = std::time::Instant::now();
             let kernels = analytic_kernels(&model, x.view(), x.view());
             let elapsed = start.elapsed();
+            let cpu = match (process_cpu_seconds(), cpu_before) {
+                (Some(after), Some(before)) => format!("{:.2} s", after - before),
+                _ => "unavailable".to_string(),
+            };
             println!(
-                "{size} x {size}, x in [-{limit}, {limit}]: {elapsed:?} (NTK trace {:.6})",
+                "{size} x {size}, x in [-{limit}, {limit}]: wall {elapsed:?}, CPU {cpu} \
+                 (NTK trace {:.6})",
                 kernels.ntk.diag().sum()
             );
         }
