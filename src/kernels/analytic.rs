@@ -414,8 +414,8 @@ mod tests {
                         }
                     }
                     let (smallest, largest) = smallest_and_largest_eigenvalue(matrix);
-                    // Duplicated rows make the matrix singular; rounding may leave an
-                    // eigenvalue slightly below 0, far above -1e-10 of the largest.
+                    // Duplicated rows make the matrix singular. Rounding may leave an
+                    // eigenvalue slightly below 0, but far above -1e-10 of the largest.
                     assert!(
                         smallest >= -1e-10 * largest,
                         "{case}: smallest eigenvalue {smallest}, largest {largest}"
@@ -434,10 +434,12 @@ mod timing {
     use crate::config::types::Scaling;
 
     /// Reads the user plus system CPU time of this process from `/proc/self/stat` (Linux,
-    /// 100 ticks per second), which other processes on a loaded machine do not inflate.
+    /// assuming the usual 100 ticks per second). It depends less on other load than the
+    /// wall time does.
     fn process_cpu_seconds() -> Option<f64> {
         let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-        // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+        // Split after the parenthesised command name, so utime and stime (fields 14 and 15
+        // of the whole line) are at positions 11 and 12.
         let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
         let user: f64 = fields.get(11)?.parse().ok()?;
         let system: f64 = fields.get(12)?.parse().ok()?;
