@@ -414,8 +414,8 @@ mod tests {
                         }
                     }
                     let (smallest, largest) = smallest_and_largest_eigenvalue(matrix);
-                    // Duplicated rows make the matrix singular; rounding may leave an
-                    // eigenvalue slightly below 0, far above -1e-10 of the largest.
+                    // Duplicated rows make the matrix singular. Rounding may leave an
+                    // eigenvalue slightly below 0, but far above -1e-10 of the largest.
                     assert!(
                         smallest >= -1e-10 * largest,
                         "{case}: smallest eigenvalue {smallest}, largest {largest}"
@@ -432,6 +432,19 @@ mod tests {
 mod timing {
     use super::*;
     use crate::config::types::Scaling;
+
+    /// Reads the user plus system CPU time of this process from `/proc/self/stat` (Linux,
+    /// assuming the usual 100 ticks per second). It depends less on other load than the
+    /// wall time does.
+    fn process_cpu_seconds() -> Option<f64> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        // Split after the parenthesised command name, so utime and stime (fields 14 and 15
+        // of the whole line) are at positions 11 and 12.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let user: f64 = fields.get(11)?.parse().ok()?;
+        let system: f64 = fields.get(12)?.parse().ok()?;
+        Some((user + system) / 100.0)
+    }
 
     #[test]
     #[ignore]
@@ -452,11 +465,17 @@ mod timing {
             let x = Array2::from_shape_fn((size, 1), |(i, _)| {
                 limit * (2.0 * i as f64 / (size - 1) as f64 - 1.0)
             });
+            let cpu_before = process_cpu_seconds();
             let start = std::time::Instant::now();
             let kernels = analytic_kernels(&model, x.view(), x.view());
             let elapsed = start.elapsed();
+            let cpu = match (process_cpu_seconds(), cpu_before) {
+                (Some(after), Some(before)) => format!("{:.2} s", after - before),
+                _ => "unavailable".to_string(),
+            };
             println!(
-                "{size} x {size}, x in [-{limit}, {limit}]: {elapsed:?} (NTK trace {:.6})",
+                "{size} x {size}, x in [-{limit}, {limit}]: wall {elapsed:?}, CPU {cpu} \
+                 (NTK trace {:.6})",
                 kernels.ntk.diag().sum()
             );
         }
