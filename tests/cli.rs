@@ -188,8 +188,10 @@ fn diverging_run_exits_3_and_keeps_finite_files() {
     let summary: serde_json::Value =
         serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
     let step = summary["diverged"]["step"].as_u64().unwrap();
-    assert!(step > 0 && step < 500);
+    assert!(step > 0, "diverged at step {step}");
+    assert!(step < 500, "diverged at step {step}");
     assert_eq!(summary["steps"].as_u64().unwrap(), step - 1);
     let predictions = read(&out.path().join("predictions.csv"));
-    assert!(!predictions.contains("NaN") && !predictions.contains("inf"));
+    assert!(!predictions.contains("NaN"), "NaN in predictions.csv");
+    assert!(!predictions.contains("inf"), "infinity in predictions.csv");
 }
