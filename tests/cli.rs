@@ -61,6 +61,7 @@ fn run_writes_metrics_predictions_summary() {
     assert_eq!(summary["preset"], "lazy-1d");
     assert_eq!(summary["steps"], 200);
     assert_eq!(summary["settings"]["model"]["width"], 256);
+    assert_eq!(summary["settings"]["data"]["kind"], "sine-1d");
     assert!(summary["steps_per_second"].as_f64().unwrap() > 0.0);
     for name in METRICS_HEADER.split(',').skip(1) {
         assert!(summary["final"][name].is_number(), "final.{name} missing");
@@ -137,6 +138,18 @@ fn bad_override_exits_2() {
         .assert()
         .code(2)
         .stderr(contains("model.width"));
+}
+
+#[test]
+fn oversized_dataset_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args(["run", "lazy-1d", "--set", "data.train=100000", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("data.train"))
+        .stderr(contains("10000"));
 }
 
 #[test]

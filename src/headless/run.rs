@@ -7,16 +7,18 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::config::types::Preset;
+use crate::config::types::{Optimizer, Preset};
 use crate::train::snapshot::{METRIC_NAMES, MetricRow};
 use crate::train::{TrainError, Trainer};
 
 use super::HeadlessError;
 use super::files::AtomicFile;
+use super::number::format_float;
 use super::predictions::write_predictions;
 use super::summary::{Summary, write_summary};
 
-/// Steps of a headless run whose preset trains until stopped (`steps = 0`).
+/// Steps of a headless run whose preset trains until stopped (`steps = 0`),
+/// counted after the Langevin burn-in.
 pub const DEFAULT_HEADLESS_STEPS: u64 = 10_000;
 
 pub struct RunOptions {
@@ -38,10 +40,21 @@ pub struct RunReport {
 
 /// Trains `preset` and writes the three output files into `options.out`.
 pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessError> {
+    let burn_in = match preset.train.optimizer {
+        Optimizer::Langevin => preset.train.burn_in,
+        Optimizer::Gd => 0,
+    };
     let steps = match options.steps.unwrap_or(preset.train.steps) {
-        0 => DEFAULT_HEADLESS_STEPS,
+        0 => burn_in + DEFAULT_HEADLESS_STEPS,
         n => n,
     };
+    if burn_in >= steps {
+        tracing::warn!(steps, burn_in, "the run ends before the Langevin burn-in");
+        eprintln!(
+            "warning: {steps} steps do not pass the burn-in of {burn_in} steps, so the posterior \
+             mean is the last sample; pass --steps above {burn_in}"
+        );
+    }
     std::fs::create_dir_all(&options.out)
         .map_err(|source| HeadlessError::io(&options.out, source))?;
     let mut trainer = Trainer::new(preset)?;
@@ -133,9 +146,9 @@ impl MetricsWriter {
 
     fn write(&mut self, row: &MetricRow) -> Result<(), HeadlessError> {
         let mut record = vec![row.step.to_string()];
-        record.extend(row.values.iter().map(|v| v.to_string()));
+        record.extend(row.values.iter().map(|&v| format_float(v)));
         if self.classification {
-            record.push(row.test_accuracy.unwrap_or(f64::NAN).to_string());
+            record.push(format_float(row.test_accuracy.unwrap_or(f64::NAN)));
         }
         self.writer
             .write_record(&record)
