@@ -1,6 +1,7 @@
 //! Headless commands: run, presets, check; CSV and JSON writers.
 
 pub mod files;
+pub mod interrupt;
 pub mod number;
 pub mod predictions;
 pub mod run;

@@ -13,6 +13,7 @@ use crate::train::{TrainError, Trainer};
 
 use super::HeadlessError;
 use super::files::AtomicFile;
+use super::interrupt::Interrupt;
 use super::number::format_float;
 use super::predictions::write_predictions;
 use super::summary::{Summary, write_summary};
@@ -27,6 +28,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Draw a progress bar on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Stops the run early, which still writes every file.
+    pub interrupt: Option<Interrupt>,
 }
 
 /// Outcome of a headless run.
@@ -36,6 +39,8 @@ pub struct RunReport {
     pub last: MetricRow,
     /// Step and reason when the loss became NaN or infinite.
     pub divergence: Option<(u64, String)>,
+    /// The run was stopped by a signal before its last step.
+    pub interrupted: bool,
 }
 
 /// Trains `preset` and writes the three output files into `options.out`.
@@ -66,7 +71,11 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     let mut last = trainer.metrics();
     metrics.write(&last)?;
     let log_every = preset.train.log_every;
+    let interrupted = || options.interrupt.as_ref().is_some_and(Interrupt::is_set);
     while trainer.step_count() < steps {
+        if interrupted() {
+            break;
+        }
         match trainer.step() {
             Ok(_) => {}
             Err(TrainError::Diverged { .. }) => break,
@@ -82,7 +91,7 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     let elapsed = started.elapsed().as_secs_f64();
     progress.finish_and_clear();
     let divergence = trainer.divergence().cloned();
-    if divergence.is_some() && last.step != trainer.step_count() {
+    if last.step != trainer.step_count() {
         last = trainer.metrics();
         metrics.write(&last)?;
     }
@@ -93,6 +102,7 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
         steps_per_second: trainer.step_count() as f64 / elapsed.max(1e-9),
         last,
         divergence,
+        interrupted: interrupted(),
     };
     write_predictions(&trainer, &options.out.join("predictions.csv"))?;
     let summary = Summary::new(&trainer, &report);

@@ -253,7 +253,10 @@ impl Worker {
         }
         let mut snapshot = std::mem::replace(&mut self.pending, empty_snapshot(self.generation));
         snapshot.state = self.state.clone();
-        snapshot.steps_per_second = self.rate.per_second();
+        snapshot.steps_per_second = match self.state {
+            RunState::Running => self.rate.per_second(),
+            _ => 0.0,
+        };
         if let Some(trainer) = &self.trainer {
             snapshot.step = trainer.step_count();
             if snapshot.view.is_none() || self.state == RunState::Running {
