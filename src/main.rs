@@ -1,5 +1,5 @@
 //! Command line of `lazyrich`: the TUI by default, and the headless
-//! commands `run`, `presets` and `check`.
+//! commands `run`, `kernel`, `presets` and `check`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use lazyrich::config::{self, PresetError};
-use lazyrich::headless::{self, HeadlessError, RunOptions};
+use lazyrich::headless::{self, HeadlessError, KernelCommandError, KernelOptions, RunOptions};
 use lazyrich::train::TrainError;
 
 /// Exit code of invalid input: a bad preset, override or data file.
@@ -57,6 +57,29 @@ enum Command {
         #[arg(long, default_value = "lazyrich-out")]
         out: PathBuf,
     },
+    /// Compute the infinite-width NNGP and NTK between input points and write them as CSV.
+    ///
+    /// Writes nngp.csv and ntk.csv (P x P, training inputs), and with --test also
+    /// nngp_test.csv and ntk_test.csv (Q x P, test rows against training rows). The kernels
+    /// are those of the network output before the width scaling, so only the preset's
+    /// model.activation, sigma_w, sigma_b and sigma_a matter.
+    Kernel {
+        /// Preset name or path to a preset file.
+        #[arg(default_value = "lazy-1d")]
+        preset: String,
+        /// Override a preset value, e.g. --set model.activation=gelu (repeatable).
+        #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+        overrides: Vec<String>,
+        /// CSV file of training inputs: one point per row, numbers only, optional header line.
+        #[arg(long, value_name = "X.csv")]
+        inputs: PathBuf,
+        /// CSV file of test inputs with the same number of columns as --inputs.
+        #[arg(long, value_name = "Z.csv")]
+        test: Option<PathBuf>,
+        /// Output folder, created if missing.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// List the available presets with their descriptions.
     Presets,
     /// Validate a preset file and report every error with its line and column.
@@ -93,6 +116,13 @@ fn main() -> ExitCode {
             overrides,
             out,
         } => run(&preset, steps, &overrides, out),
+        Command::Kernel {
+            preset,
+            overrides,
+            inputs,
+            test,
+            out,
+        } => kernel(&preset, &overrides, KernelOptions { inputs, test, out }),
         Command::Presets => {
             for entry in config::list_presets() {
                 println!(
@@ -160,6 +190,37 @@ fn run(preset: &str, steps: Option<u64>, overrides: &[String], out: PathBuf) -> 
             ExitCode::SUCCESS
         }
         Err(HeadlessError::Train(TrainError::Data(error))) => {
+            eprintln!("error: {error}");
+            ExitCode::from(EXIT_INVALID)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn kernel(preset: &str, overrides: &[String], options: KernelOptions) -> ExitCode {
+    let preset = match config::load_preset(preset, overrides) {
+        Ok(preset) => preset,
+        Err(error) => return invalid(&error),
+    };
+    match headless::write_kernels(&preset.model, &options) {
+        Ok(report) => {
+            let test = report
+                .test_points
+                .map(|q| format!(" and {q} x {} test kernels", report.train_points))
+                .unwrap_or_default();
+            eprintln!(
+                "{} kernels, {p} x {p} training kernels{test} (dimension {}); wrote {}",
+                preset.model.activation.name(),
+                report.dimension,
+                options.out.display(),
+                p = report.train_points,
+            );
+            ExitCode::SUCCESS
+        }
+        Err(KernelCommandError::Input(error)) => {
             eprintln!("error: {error}");
             ExitCode::from(EXIT_INVALID)
         }

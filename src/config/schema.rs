@@ -76,7 +76,15 @@ pub(crate) struct KeySpec {
 
 pub(crate) const DATA_KINDS: &[&str] = &["sine-1d", "abs-1d", "step-1d", "cubic-1d", "digits"];
 pub(crate) const ENCODINGS: &[&str] = &["one-hot", "plus-minus"];
-pub(crate) const ACTIVATIONS: &[&str] = &["relu", "erf", "tanh", "identity"];
+pub(crate) const ACTIVATIONS: &[&str] = &[
+    "relu",
+    "erf",
+    "tanh",
+    "identity",
+    "gelu",
+    "softplus",
+    "leaky-relu",
+];
 pub(crate) const SCALINGS: &[&str] = &["standard", "mean-field", "gamma0"];
 pub(crate) const OPTIMIZERS: &[&str] = &["gd", "langevin"];
 

@@ -6,19 +6,35 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Activation {
+    /// `max(h, 0)`.
     Relu,
+    /// The error function `erf(h)`.
     Erf,
     Tanh,
     Identity,
+    /// `h Phi(h)`, with `Phi` the standard normal CDF (the exact form, not the tanh
+    /// approximation).
+    Gelu,
+    /// `ln(1 + e^h)`.
+    Softplus,
+    /// `h` for `h > 0`, else `s h`, with the slope fixed at `s = 0.01`
+    /// ([`Activation::LEAKY_RELU_SLOPE`]).
+    LeakyRelu,
 }
 
 impl Activation {
-    pub const ALL: [Activation; 4] = [
+    pub const ALL: [Activation; 7] = [
         Activation::Relu,
         Activation::Erf,
         Activation::Tanh,
         Activation::Identity,
+        Activation::Gelu,
+        Activation::Softplus,
+        Activation::LeakyRelu,
     ];
+
+    /// Slope of leaky relu for negative arguments.
+    pub const LEAKY_RELU_SLOPE: f64 = 0.01;
 
     /// Name used in preset files and on screen.
     pub fn name(self) -> &'static str {
@@ -27,6 +43,9 @@ impl Activation {
             Activation::Erf => "erf",
             Activation::Tanh => "tanh",
             Activation::Identity => "identity",
+            Activation::Gelu => "gelu",
+            Activation::Softplus => "softplus",
+            Activation::LeakyRelu => "leaky-relu",
         }
     }
 }

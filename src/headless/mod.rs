@@ -1,12 +1,14 @@
-//! Headless commands: run, presets, check; CSV and JSON writers.
+//! Headless commands: run, kernel, presets, check; CSV and JSON writers.
 
 pub mod files;
 pub mod interrupt;
+pub mod kernel;
 pub mod number;
 pub mod predictions;
 pub mod run;
 pub mod summary;
 
+pub use kernel::{KernelCommandError, KernelOptions, KernelReport, write_kernels};
 pub use run::{RunOptions, RunReport, run};
 
 use std::path::{Path, PathBuf};

@@ -3,7 +3,8 @@
 use ndarray::{Array1, Array2, ArrayView2};
 
 use super::closed_form::{
-    PairExpectations, erf_expectations, identity_expectations, relu_expectations,
+    PairExpectations, erf_expectations, identity_expectations, leaky_relu_expectations,
+    relu_expectations,
 };
 use super::hermite::{PointSeries, expand_points, mehler_expectations};
 use super::input::AugmentedInputs;
@@ -34,9 +35,10 @@ pub struct Kernels {
 /// ```
 ///
 /// Uses `model.activation`, `sigma_w`, `sigma_b` and `sigma_a` and ignores the width and
-/// the scaling: the kernels of `f = g / gamma` are these divided by `gamma^2`. Relu, erf
-/// and identity use closed forms. Tanh uses a Hermite series per point where it converges
-/// and quadrature for the other pairs, both accurate to about 1e-10 relative.
+/// the scaling: the kernels of `f = g / gamma` are these divided by `gamma^2`. Relu, leaky
+/// relu, erf and identity use closed forms. Tanh, gelu and softplus use a Hermite series
+/// per point where it converges and quadrature for the other pairs, both accurate to
+/// about 1e-10 relative for pre-activation variances up to 50.
 ///
 /// When `x1` and `x2` have equal contents, only the upper triangle is computed and
 /// mirrored, so both matrices are exactly symmetric. Large matrices are computed on
@@ -162,8 +164,12 @@ pub fn analytic_kernels_diag(
 /// [`hermite`](super::hermite)); `None` entries use quadrature.
 fn point_series(activation: Activation, inputs: &AugmentedInputs) -> Vec<Option<PointSeries>> {
     match activation {
-        Activation::Tanh => expand_points(activation, inputs.variances()),
-        Activation::Relu | Activation::Erf | Activation::Identity => vec![None; inputs.len()],
+        Activation::Tanh | Activation::Gelu | Activation::Softplus => {
+            expand_points(activation, inputs.variances())
+        }
+        Activation::Relu | Activation::Erf | Activation::Identity | Activation::LeakyRelu => {
+            vec![None; inputs.len()]
+        }
     }
 }
 
@@ -192,7 +198,10 @@ pub fn pair_expectations(activation: Activation, pair: &PairCovariance) -> PairE
         Activation::Relu => relu_expectations(pair),
         Activation::Erf => erf_expectations(pair),
         Activation::Identity => identity_expectations(pair),
-        Activation::Tanh => quadrature_expectations(activation, pair),
+        Activation::LeakyRelu => leaky_relu_expectations(pair),
+        Activation::Tanh | Activation::Gelu | Activation::Softplus => {
+            quadrature_expectations(activation, pair)
+        }
     }
 }
 
@@ -426,8 +435,9 @@ mod tests {
     }
 }
 
-/// Wall-clock measurement of tanh kernels, printed and never asserted. Run with
-/// `cargo test --release --lib time_tanh_kernels -- --ignored --nocapture`.
+/// Wall-clock measurement of the kernels of activations without a closed form (and of
+/// leaky relu for comparison), printed and never asserted. Run with
+/// `cargo test --release --lib time_kernels -- --ignored --nocapture`.
 #[cfg(test)]
 mod timing {
     use super::*;
@@ -448,20 +458,29 @@ mod timing {
 
     #[test]
     #[ignore]
-    fn time_tanh_kernels() {
-        let model = ModelConfig {
-            width: 1,
-            activation: Activation::Tanh,
-            sigma_w: 1.0,
-            sigma_b: 1.0,
-            sigma_a: 1.0,
-            scaling: Scaling::Standard,
-            gamma0: 1.0,
-            center: false,
-        };
+    fn time_kernels() {
+        let activations = [
+            Activation::Tanh,
+            Activation::Gelu,
+            Activation::Softplus,
+            Activation::LeakyRelu,
+        ];
         // Evenly spaced 1-D inputs on [-limit, limit]: pre-activation variances reach
         // 1 + limit^2, i.e. 10 and 50.
-        for (limit, size) in [(3.0, 500), (3.0, 1024), (7.0, 500), (7.0, 1024)] {
+        for (activation, limit, size) in activations
+            .into_iter()
+            .flat_map(|activation| [(activation, 3.0, 1024), (activation, 7.0, 1024)])
+        {
+            let model = ModelConfig {
+                width: 1,
+                activation,
+                sigma_w: 1.0,
+                sigma_b: 1.0,
+                sigma_a: 1.0,
+                scaling: Scaling::Standard,
+                gamma0: 1.0,
+                center: false,
+            };
             let x = Array2::from_shape_fn((size, 1), |(i, _)| {
                 limit * (2.0 * i as f64 / (size - 1) as f64 - 1.0)
             });
@@ -474,8 +493,9 @@ mod timing {
                 _ => "unavailable".to_string(),
             };
             println!(
-                "{size} x {size}, x in [-{limit}, {limit}]: wall {elapsed:?}, CPU {cpu} \
+                "{} {size} x {size}, x in [-{limit}, {limit}]: wall {elapsed:?}, CPU {cpu} \
                  (NTK trace {:.6})",
+                activation.name(),
                 kernels.ntk.diag().sum()
             );
         }

@@ -19,9 +19,12 @@
 //! | activation | `E[phi(u) phi(v)]` | `E[phi'(u) phi'(v)]` |
 //! |---|---|---|
 //! | relu | `sqrt(q q') / (2 pi) (sin t + (pi - t) cos t)` | `(pi - t) / (2 pi)` |
+//! | leaky relu, slope `s` | `sqrt(q q') / (2 pi) ((1-s)^2 sin t + A cos t)` | `A / (2 pi)` |
 //! | erf | `(2/pi) asin(2c / sqrt((1+2q)(1+2q')))` | `4 / (pi sqrt((1+2q)(1+2q') - 4c^2))` |
 //! | identity | `c` | `1` |
-//! | tanh | Hermite series ([`hermite`]), else nested quadrature ([`quadrature`]) | same |
+//! | tanh, gelu, softplus | Hermite series ([`hermite`]), else nested quadrature ([`quadrature`]) | same |
+//!
+//! with `A = (1 + s^2)(pi - t) + 2 s t` (see [`closed_form::leaky_relu_expectations`]).
 //!
 //! Cosines are clamped to `[-1, 1]`. Every formula above is finite for `q = 0` and at
 //! `t = 0` and `t = pi`; the erf forms are evaluated through `atan2` with
@@ -32,6 +35,26 @@
 //! vectors, so duplicated, nearly collinear and antipodal inputs keep full precision.
 //! A zero embedded vector (zero input without bias) has `q = 0`. Its pre-activation is
 //! identically 0, where the relu derivative is taken as 0.
+//!
+//! # Correspondence with neural-tangents
+//!
+//! These are the kernels that neural-tangents (`stax`, version 0.6.5) computes in float64
+//! for
+//!
+//! ```text
+//! stax.serial(stax.Dense(1, W_std=sigma_w, b_std=sigma_b, parameterization='ntk'),
+//!             phi,
+//!             stax.Dense(1, W_std=sigma_a, b_std=None, parameterization='ntk'))
+//! ```
+//!
+//! with `b_std=None` in the first layer when `sigma_b = 0`, and `phi` one of `stax.Relu()`,
+//! `stax.LeakyRelu(0.01)`, `stax.Erf()`, `stax.Identity()` or
+//! `stax.Gelu(approximate=False)`. `stax` has no tanh or softplus layer;
+//! `stax.ElementwiseNumerical` integrates them on a Gauss–Hermite grid, which is too
+//! coarse at large variances. `tests/reference/generate.py` checks the correspondence with
+//! a Monte Carlo average over random units of the network as written above, and
+//! `tests/kernels_reference.rs` compares these kernels with both `stax` and
+//! high-precision mpmath values on hard inputs.
 //!
 //! # Predictors
 //!

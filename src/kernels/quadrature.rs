@@ -11,19 +11,23 @@
 //! ```
 //!
 //! Each 1-D integral runs over `|z| <= 9` and is split where the activation's argument
-//! is 0: that is where relu has its kink and where tanh and erf turn into a near-step
-//! when the argument's scale is large. The nodes are graded toward that point
+//! is 0. Relu and leaky relu have their kink there. When the argument's scale is large,
+//! tanh and erf turn into a near-step there, and gelu and softplus bend from flat to
+//! linear. The nodes are graded toward that point
 //! ([`graded_rule`](super::graded_rule)), assuming the steep region is about 1 wide in
-//! the activation's argument, which holds for relu, erf and tanh.
+//! the activation's argument, which holds for all of them. For the linearly growing
+//! activations the range cut-off drops a Gaussian tail of about `sqrt(q) φ(9) = 1e-18
+//! sqrt(q)`.
 //!
 //! Near correlation +-1 the inner spread `s` is small and the inner integrand is smooth,
-//! so a Gauss–Hermite rule replaces the graded one. For tanh, larger Gauss–Hermite rules
-//! cover spreads up to 2.5, evaluated through `exp(2 s z_j)` computed once per pair.
+//! so a Gauss–Hermite rule replaces the graded one for the smooth activations. For tanh,
+//! larger Gauss–Hermite rules cover spreads up to 2.5, evaluated through `exp(2 s z_j)`
+//! computed once per pair.
 //!
 //! The variable with the larger variance goes outside. For smooth activations the inner
 //! integral, as a function of `z1`, is then no steeper than `f`, and the outer rule built
-//! for `f` resolves it. For relu the smoothed step can be steeper, and the outer nodes are
-//! graded to its width instead.
+//! for `f` resolves it. For relu and leaky relu the smoothed kink can be steeper, and the
+//! outer nodes are graded to its width instead.
 //! When `sin t = 0` the inner integral is `g(m)` itself, so `t = 0` and `t = pi` need no
 //! division by `s`.
 
@@ -61,8 +65,8 @@ const NEGLIGIBLE_SPREAD: f64 = 1e-150;
 
 /// Computes both expectations for `activation` at `pair` by quadrature.
 ///
-/// Accuracy, checked by the tests against the erf and relu closed forms and a brute-force
-/// tanh reference: about 1e-10 relative to `sqrt(E[phi(u)^2] E[phi(v)^2])` for variances
+/// Accuracy, checked by the tests against the erf, relu and leaky relu closed forms and a
+/// brute-force tanh, gelu and softplus reference: about 1e-10 relative to `sqrt(E[phi(u)^2] E[phi(v)^2])` for variances
 /// up to 50 and any correlation in `[-1, 1]`. Variances of 0 are handled exactly
 /// (the pre-activation is then identically 0).
 pub fn quadrature_expectations(activation: Activation, pair: &PairCovariance) -> PairExpectations {
@@ -75,7 +79,7 @@ pub fn quadrature_expectations(activation: Activation, pair: &PairCovariance) ->
     let outer_root = ordered.var1.sqrt();
     let inner_root = ordered.var2.sqrt();
     if outer_root == 0.0 {
-        let (value, derivative) = value_and_derivative(activation, 0.0);
+        let (value, derivative) = activation.value_and_derivative(0.0);
         return PairExpectations {
             value: value * value,
             derivative: derivative * derivative,
@@ -96,7 +100,7 @@ pub fn quadrature_expectations(activation: Activation, pair: &PairCovariance) ->
     let inner_rule = InnerRule::new(activation, spread);
 
     for_each_node(lower, Z_LIMIT, 0.0, outer_width, |z1, weight| {
-        let (f, f_prime) = value_and_derivative(activation, outer_root * z1);
+        let (f, f_prime) = activation.value_and_derivative(outer_root * z1);
         let inner = inner_expectation(activation, &inner_rule, slope * z1, spread);
         sum.value += weight * f * inner.value;
         sum.derivative += weight * f_prime * inner.derivative;
@@ -149,8 +153,8 @@ impl InnerRule {
         }
         let tiers = match activation {
             Activation::Tanh => HERMITE_TIERS.len(),
-            Activation::Erf | Activation::Identity => 1,
-            Activation::Relu => 0,
+            Activation::Erf | Activation::Identity | Activation::Gelu | Activation::Softplus => 1,
+            Activation::Relu | Activation::LeakyRelu => 0,
         };
         let Some(tier) = (0..tiers).find(|&tier| spread <= HERMITE_TIERS[tier].1) else {
             return Self::Graded;
@@ -175,7 +179,7 @@ fn inner_expectation(
     };
     match rule {
         InnerRule::Exact => {
-            let (value, derivative) = value_and_derivative(activation, mean);
+            let (value, derivative) = activation.value_and_derivative(mean);
             sum = PairExpectations { value, derivative };
         }
         InnerRule::Hermite {
@@ -198,7 +202,7 @@ fn inner_expectation(
             exp_offsets: None,
         } => {
             for (z, weight) in rule.0.iter().zip(&rule.1) {
-                let (g, g_prime) = value_and_derivative(activation, mean + spread * z);
+                let (g, g_prime) = activation.value_and_derivative(mean + spread * z);
                 sum.value += weight * g;
                 sum.derivative += weight * g_prime;
             }
@@ -210,7 +214,7 @@ fn inner_expectation(
                 -mean / spread,
                 1.0 / spread,
                 |z, weight| {
-                    let (g, g_prime) = value_and_derivative(activation, mean + spread * z);
+                    let (g, g_prime) = activation.value_and_derivative(mean + spread * z);
                     sum.value += weight * g;
                     sum.derivative += weight * g_prime;
                 },
@@ -238,8 +242,12 @@ fn hermite_rule(tier: usize) -> &'static (Vec<f64>, Vec<f64>) {
 /// Returns whether `phi` is analytic with a transition about 1 wide (no kink).
 fn is_smooth(activation: Activation) -> bool {
     match activation {
-        Activation::Erf | Activation::Tanh | Activation::Identity => true,
-        Activation::Relu => false,
+        Activation::Erf
+        | Activation::Tanh
+        | Activation::Identity
+        | Activation::Gelu
+        | Activation::Softplus => true,
+        Activation::Relu | Activation::LeakyRelu => false,
     }
 }
 
@@ -247,25 +255,16 @@ fn is_smooth(activation: Activation) -> bool {
 fn has_parity(activation: Activation) -> bool {
     match activation {
         Activation::Erf | Activation::Tanh | Activation::Identity => true,
-        Activation::Relu => false,
-    }
-}
-
-/// Evaluates `(phi(h), phi'(h))`, with one `tanh` call for tanh.
-fn value_and_derivative(activation: Activation, h: f64) -> (f64, f64) {
-    match activation {
-        Activation::Tanh => {
-            let t = h.tanh();
-            (t, 1.0 - t * t)
-        }
-        _ => (activation.apply(h), activation.derivative(h)),
+        Activation::Relu | Activation::Gelu | Activation::Softplus | Activation::LeakyRelu => false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::closed_form::{erf_expectations, relu_expectations};
+    use crate::kernels::closed_form::{
+        erf_expectations, leaky_relu_expectations, relu_expectations,
+    };
 
     const VARIANCES: [f64; 6] = [0.01, 1.0, 4.0, 9.0, 25.0, 50.0];
     const CORRELATIONS: [f64; 9] = [-1.0, -0.999999, -0.6, 0.0, 0.3, 0.9, 0.99, 0.999999, 1.0];
@@ -322,12 +321,18 @@ mod tests {
         );
     }
 
-    /// `E[f(u) g(v)]` for tanh by the 2-D trapezoid rule with step `h` on `[-10, 10]^2`.
+    /// `E[f(u) g(v)]` by the 2-D trapezoid rule with step `h` on `[-10, 10]^2`.
     ///
-    /// The integrand is analytic in a strip of half-width `pi / (2 sqrt(50)) = 0.22` around
-    /// the real axes, so the trapezoid error is about `exp(-2 pi 0.22 / h)`, below 1e-40 at
-    /// `h = 0.01`. The Gaussian mass beyond 10 is below 1e-22.
-    fn tanh_trapezoid_reference(pair: &PairCovariance, step: f64) -> PairExpectations {
+    /// The integrand is analytic in a strip around the real axes, so the trapezoid error is
+    /// about `exp(-2 pi d / h)` for a strip of half-width `d`. At variance 50, tanh has
+    /// `d = pi / (2 sqrt(50)) = 0.22` (below 1e-40 at `h = 0.01`), softplus `d = 0.44`, and
+    /// gelu is entire. The Gaussian mass beyond 10, times the at most linear growth of
+    /// these activations, is below 1e-20.
+    fn trapezoid_reference(
+        activation: Activation,
+        pair: &PairCovariance,
+        step: f64,
+    ) -> PairExpectations {
         let count = (20.0 / step).round() as i64;
         let grid: Vec<f64> = (0..=count).map(|k| -10.0 + k as f64 * step).collect();
         let density: Vec<f64> = grid
@@ -340,32 +345,35 @@ mod tests {
             derivative: 0.0,
         };
         for (z1, w1) in grid.iter().zip(&density) {
-            let f = (root1 * z1).tanh();
+            let (f, f_prime) = activation.value_and_derivative(root1 * z1);
             let mut inner = (0.0, 0.0);
             for (z2, w2) in grid.iter().zip(&density) {
-                let g = (root2 * (pair.cos * z1 + pair.sin * z2)).tanh();
+                let h = root2 * (pair.cos * z1 + pair.sin * z2);
+                let (g, g_prime) = activation.value_and_derivative(h);
                 inner.0 += w2 * g;
-                inner.1 += w2 * (1.0 - g * g);
+                inner.1 += w2 * g_prime;
             }
             sum.value += w1 * f * inner.0;
-            sum.derivative += w1 * (1.0 - f * f) * inner.1;
+            sum.derivative += w1 * f_prime * inner.1;
         }
         sum
     }
 
+    /// Pairs with variances up to 50, correlations up to 0.999999 and -1.
+    const TRAPEZOID_CASES: [(f64, f64, f64); 6] = [
+        (1.0, 1.0, 0.5),
+        (4.0, 9.0, -0.3),
+        (50.0, 50.0, 0.999999),
+        (50.0, 25.0, 0.97),
+        (50.0, 4.0, -1.0),
+        (0.01, 50.0, 0.7),
+    ];
+
     #[test]
     fn tanh_quadrature_matches_trapezoid_reference() {
-        let cases = [
-            (1.0, 1.0, 0.5),
-            (4.0, 9.0, -0.3),
-            (50.0, 50.0, 0.999999),
-            (50.0, 25.0, 0.97),
-            (50.0, 4.0, -1.0),
-            (0.01, 50.0, 0.7),
-        ];
-        for (var1, var2, rho) in cases {
+        for (var1, var2, rho) in TRAPEZOID_CASES {
             let pair = pair(var1, var2, rho);
-            let reference = tanh_trapezoid_reference(&pair, 0.01);
+            let reference = trapezoid_reference(Activation::Tanh, &pair, 0.01);
             let got = quadrature_expectations(Activation::Tanh, &pair);
             // tanh^2 and tanh'^2 have means of order 0.1 to 1 here, so an absolute
             // tolerance of 1e-10 is a relative one of about 1e-9.
@@ -381,6 +389,82 @@ mod tests {
                 got.derivative,
                 reference.derivative
             );
+        }
+    }
+
+    #[test]
+    fn gelu_and_softplus_quadrature_match_trapezoid_reference() {
+        for activation in [Activation::Gelu, Activation::Softplus] {
+            for (var1, var2, rho) in TRAPEZOID_CASES {
+                let pair = pair(var1, var2, rho);
+                let reference = trapezoid_reference(activation, &pair, 0.01);
+                let got = quadrature_expectations(activation, &pair);
+                // Both activations grow linearly, so E[phi(u) phi(v)] is of order
+                // 1 + sqrt(q1 q2); the derivatives stay below 1.13. 1e-10 of that scale
+                // is the quadrature's accuracy target.
+                let value_scale = 1.0 + (var1 * var2).sqrt();
+                let case = format!("{activation:?} ({var1}, {var2}, {rho})");
+                assert!(
+                    (got.value - reference.value).abs() < 1e-10 * value_scale,
+                    "{case} value: {} vs reference {}",
+                    got.value,
+                    reference.value
+                );
+                assert!(
+                    (got.derivative - reference.derivative).abs() < 1e-10,
+                    "{case} derivative: {} vs reference {}",
+                    got.derivative,
+                    reference.derivative
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn quadrature_reproduces_leaky_relu_closed_form() {
+        let (value, derivative) =
+            worst_relative_error(Activation::LeakyRelu, leaky_relu_expectations);
+        assert!(value < 1e-10, "E[phi phi] relative error {value:e}");
+        assert!(
+            derivative < 1e-10,
+            "E[phi' phi'] relative error {derivative:e}"
+        );
+    }
+
+    #[test]
+    fn first_hermite_tier_matches_graded_rule() {
+        let spread = HERMITE_TIERS[0].1;
+        for activation in [
+            Activation::Erf,
+            Activation::Identity,
+            Activation::Gelu,
+            Activation::Softplus,
+        ] {
+            let hermite = InnerRule::new(activation, spread);
+            assert!(
+                matches!(hermite, InnerRule::Hermite { .. }),
+                "{activation:?} does not use the first tier"
+            );
+            for k in 0..=240 {
+                let mean = -12.0 + 0.1 * k as f64;
+                let fast = inner_expectation(activation, &hermite, mean, spread);
+                let graded = inner_expectation(activation, &InnerRule::Graded, mean, spread);
+                // As for tanh, 1e-11 keeps the 2-D result within 1e-10, here relative to
+                // the size 1 + |mean| of E[phi] for linearly growing activations.
+                let case = format!("{activation:?}, mean {mean}");
+                assert!(
+                    (fast.value - graded.value).abs() < 1e-11 * (1.0 + mean.abs()),
+                    "{case} value: {} vs {}",
+                    fast.value,
+                    graded.value
+                );
+                assert!(
+                    (fast.derivative - graded.derivative).abs() < 1e-11,
+                    "{case} derivative: {} vs {}",
+                    fast.derivative,
+                    graded.derivative
+                );
+            }
         }
     }
 
@@ -418,7 +502,7 @@ mod tests {
         assert_eq!(both_zero.derivative, 1.0);
         // v = 0: E[tanh(u) tanh(0)] = 0 and E[tanh'(u)] * tanh'(0) = E[tanh'(u)].
         let one_zero = quadrature_expectations(Activation::Tanh, &pair(4.0, 0.0, 0.0));
-        let reference = tanh_trapezoid_reference(&pair(4.0, 0.0, 0.0), 0.01);
+        let reference = trapezoid_reference(Activation::Tanh, &pair(4.0, 0.0, 0.0), 0.01);
         assert_eq!(one_zero.value, 0.0);
         assert!((one_zero.derivative - reference.derivative).abs() < 1e-12);
     }

@@ -82,6 +82,13 @@ pub fn loss_and_gradient(
             let t = h.tanh();
             (t, 1.0 - t * t)
         }),
+        Activation::Gelu => rows.sweep(work, grad, |h| Activation::Gelu.value_and_derivative(h)),
+        Activation::Softplus => {
+            rows.sweep(work, grad, |h| Activation::Softplus.value_and_derivative(h))
+        }
+        Activation::LeakyRelu => rows.sweep(work, grad, |h| {
+            Activation::LeakyRelu.value_and_derivative(h)
+        }),
     };
     first_layer_gradient(arch, x.view(), &work.delta, &mut grad.w);
     loss
