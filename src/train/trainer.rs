@@ -140,14 +140,15 @@ impl Trainer {
         &self.params
     }
 
-    /// Step and reason of the first non-finite loss, if any.
+    /// Step and reason of the divergence (a non-finite or exploded loss), if any.
     pub fn divergence(&self) -> Option<&(u64, String)> {
         self.divergence.as_ref()
     }
 
     /// Takes one optimiser step and returns the loss *before* it. After a
-    /// NaN or infinite loss the parameters are rolled back to the last finite
-    /// state, the divergence is recorded and further calls do nothing.
+    /// NaN, infinite or exploded loss (see `EXPLOSION_FACTOR`) the
+    /// parameters are rolled back to the previous state, the divergence is
+    /// recorded and further calls do nothing.
     pub fn step(&mut self) -> Result<f64, TrainError> {
         if let Some((step, reason)) = &self.divergence {
             return Err(TrainError::Diverged {
