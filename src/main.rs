@@ -14,6 +14,8 @@ use lazyrich::train::TrainError;
 const EXIT_INVALID: u8 = 2;
 /// Exit code of a run that diverged (NaN or infinite loss).
 const EXIT_DIVERGED: u8 = 3;
+/// Exit code of a run stopped by SIGINT, SIGTERM or SIGHUP (128 + SIGINT).
+const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Parser)]
 #[command(
@@ -89,7 +91,7 @@ enum Command {
 
 fn after_help() -> String {
     format!(
-        "Exit codes: 0 success, 1 I/O failure, 2 invalid input, 3 the run diverged.\nLog file: {}",
+        "Exit codes: 0 success, 1 I/O failure, 2 invalid input, 3 the run diverged, 130 interrupted.\nLog file: {}",
         lazyrich::logging::log_path().display()
     )
 }
@@ -162,6 +164,7 @@ fn run(preset: &str, steps: Option<u64>, overrides: &[String], out: PathBuf) -> 
         steps,
         out,
         progress: true,
+        interrupt: Some(lazyrich::headless::interrupt::Interrupt::install()),
     };
     match headless::run(&preset, &options) {
         Ok(report) => {
@@ -173,13 +176,18 @@ fn run(preset: &str, steps: Option<u64>, overrides: &[String], out: PathBuf) -> 
                 report.last.values[1],
                 options.out.display()
             );
-            match report.divergence {
-                Some((step, reason)) => {
-                    eprintln!("error: the run diverged at step {step}: {reason}");
-                    ExitCode::from(EXIT_DIVERGED)
-                }
-                None => ExitCode::SUCCESS,
+            if let Some((step, reason)) = report.divergence {
+                eprintln!("error: the run diverged at step {step}: {reason}");
+                return ExitCode::from(EXIT_DIVERGED);
             }
+            if report.interrupted {
+                eprintln!(
+                    "interrupted at step {}; the files hold the run so far",
+                    report.steps
+                );
+                return ExitCode::from(EXIT_INTERRUPTED);
+            }
+            ExitCode::SUCCESS
         }
         Err(HeadlessError::Train(TrainError::Data(error))) => {
             eprintln!("error: {error}");

@@ -61,6 +61,7 @@ fn run_writes_metrics_predictions_summary() {
     assert_eq!(summary["preset"], "lazy-1d");
     assert_eq!(summary["steps"], 200);
     assert_eq!(summary["settings"]["model"]["width"], 256);
+    assert_eq!(summary["settings"]["data"]["kind"], "sine-1d");
     assert!(summary["steps_per_second"].as_f64().unwrap() > 0.0);
     for name in METRICS_HEADER.split(',').skip(1) {
         assert!(summary["final"][name].is_number(), "final.{name} missing");
@@ -140,6 +141,18 @@ fn bad_override_exits_2() {
 }
 
 #[test]
+fn oversized_dataset_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args(["run", "lazy-1d", "--set", "data.train=100000", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("data.train"))
+        .stderr(contains("10000"));
+}
+
+#[test]
 fn unknown_preset_exits_2() {
     lazyrich()
         .args(["run", "no-such-preset"])
@@ -188,8 +201,56 @@ fn diverging_run_exits_3_and_keeps_finite_files() {
     let summary: serde_json::Value =
         serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
     let step = summary["diverged"]["step"].as_u64().unwrap();
-    assert!(step > 0 && step < 500);
+    assert!(step > 0, "diverged at step {step}");
+    assert!(step < 500, "diverged at step {step}");
     assert_eq!(summary["steps"].as_u64().unwrap(), step - 1);
     let predictions = read(&out.path().join("predictions.csv"));
-    assert!(!predictions.contains("NaN") && !predictions.contains("inf"));
+    assert!(!predictions.contains("NaN"), "NaN in predictions.csv");
+    assert!(!predictions.contains("inf"), "infinity in predictions.csv");
+}
+
+#[test]
+fn interrupted_run_writes_every_file() {
+    let out = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lazyrich"))
+        .args(["run", "lazy-1d", "--steps", "100000000", "--out"])
+        .arg(out.path())
+        .env(
+            "LAZYRICH_LOG",
+            std::env::temp_dir().join("lazyrich-cli-test.log"),
+        )
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the run has started writing, then send SIGTERM.
+    let started = std::time::Instant::now();
+    while fs::read_dir(out.path()).unwrap().count() == 0 {
+        assert!(started.elapsed().as_secs() < 60, "the run never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert_eq!(exit.code(), Some(130));
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    assert_eq!(summary["interrupted"], true);
+    let steps = summary["steps"].as_u64().unwrap();
+    let metrics = read(&out.path().join("metrics.csv"));
+    let last = metrics.lines().last().unwrap();
+    assert!(
+        last.starts_with(&format!("{steps},")),
+        "last row {last}, steps {steps}"
+    );
+    let leftovers: Vec<_> = fs::read_dir(out.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }

@@ -79,6 +79,11 @@ pub const FALLBACK_TEMPERATURE: f64 = 0.01;
 /// Switches between gradient descent and Langevin dynamics. Switching to
 /// Langevin with a temperature that is not positive sets it to
 /// `FALLBACK_TEMPERATURE`.
+///
+/// The learning rate keeps its fraction of the stability limit: GD needs
+/// `eta0 < 2P / lambda_max` and Langevin `eta0 < T0 / lambda_max`, so the
+/// rate is multiplied by `T0 / 2P` on the way to Langevin and divided by it
+/// on the way back.
 pub fn toggle_optimizer(preset: &mut Preset) -> EditOutcome {
     let before = preset.train.optimizer;
     preset.train.optimizer = match before {
@@ -96,6 +101,16 @@ pub fn toggle_optimizer(preset: &mut Preset) -> EditOutcome {
     {
         preset.train.temperature = FALLBACK_TEMPERATURE;
         message.push_str(&format!(" (temperature T0 set to {FALLBACK_TEMPERATURE})"));
+    }
+    let ratio = preset.train.temperature / (2.0 * preset.data.train as f64);
+    let rate = match preset.train.optimizer {
+        Optimizer::Langevin => preset.train.learning_rate * ratio,
+        Optimizer::Gd => preset.train.learning_rate / ratio,
+    };
+    if rate.is_finite() && rate > 0.0 {
+        let rate = rate.clamp(LEARNING_RATE_RANGE.0, LEARNING_RATE_RANGE.1);
+        preset.train.learning_rate = rate;
+        message.push_str(&format!(", η0 {}", format_number(rate)));
     }
     EditOutcome::Changed(message)
 }
@@ -237,14 +252,33 @@ mod tests {
     }
 
     #[test]
+    fn optimizer_toggle_keeps_stability_fraction() {
+        let mut preset = sample_preset();
+        preset.train.optimizer = Optimizer::Gd;
+        preset.train.temperature = 0.01;
+        preset.train.learning_rate = 0.2;
+        toggle_optimizer(&mut preset);
+        // GD's limit is 2P / lambda and Langevin's T0 / lambda.
+        let expected = 0.2 * 0.01 / (2.0 * preset.data.train as f64);
+        assert!((preset.train.learning_rate - expected).abs() < 1e-15 * expected);
+        toggle_optimizer(&mut preset);
+        assert!((preset.train.learning_rate - 0.2).abs() < 1e-12);
+    }
+
+    #[test]
     fn optimizer_langevin_gets_positive_temperature() {
         let mut preset = sample_preset();
         preset.train.optimizer = Optimizer::Gd;
         preset.train.temperature = 0.0;
         let outcome = toggle_optimizer(&mut preset);
         assert_eq!(preset.train.temperature, FALLBACK_TEMPERATURE);
-        let expected = "optimizer gd -> langevin (temperature T0 set to 0.01)";
-        assert_eq!(outcome, EditOutcome::Changed(expected.to_string()));
+        let EditOutcome::Changed(message) = outcome else {
+            panic!("toggle rejected: {outcome:?}");
+        };
+        assert!(
+            message.starts_with("optimizer gd -> langevin (temperature T0 set to 0.01), η0 "),
+            "{message}"
+        );
         // A positive temperature is kept.
         preset.train.optimizer = Optimizer::Gd;
         preset.train.temperature = 0.5;

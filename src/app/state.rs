@@ -91,7 +91,13 @@ impl App {
             }
             Action::TogglePause => self.toggle_pause(),
             Action::Restart => {
-                self.set_flash(format!("restart {}", self.preset.name), false);
+                // A restart draws a new initialisation: same settings, next seed.
+                let seed = self.preset.train.seed.wrapping_add(1);
+                self.preset.train.seed = seed;
+                self.set_flash(
+                    format!("restart {} with seed {seed}", self.preset.name),
+                    false,
+                );
                 Some(self.restart_command())
             }
             Action::SelectPreset(index) => self.select_preset(index),
@@ -356,14 +362,23 @@ mod tests {
     }
 
     #[test]
+    fn restart_draws_next_seed() {
+        let mut app = app();
+        let seed = app.preset().train.seed;
+        let preset = restarted_preset(app.update(Action::Restart));
+        assert_eq!(preset.train.seed, seed + 1);
+    }
+
+    #[test]
     fn update_optimizer_and_learning_rate() {
         let mut app = app();
         let preset = restarted_preset(app.update(Action::ToggleOptimizer));
         assert_eq!(preset.train.optimizer, Optimizer::Langevin);
+        let langevin_rate = preset.train.learning_rate;
         let preset = restarted_preset(app.update(Action::LearningRateUp));
-        assert_eq!(preset.train.learning_rate, 1.0);
+        assert_eq!(preset.train.learning_rate, 2.0 * langevin_rate);
         let preset = restarted_preset(app.update(Action::LearningRateDown));
-        assert_eq!(preset.train.learning_rate, 0.5);
+        assert_eq!(preset.train.learning_rate, langevin_rate);
     }
 
     #[test]

@@ -96,14 +96,22 @@ const fn spec(key: &'static str, expect: Expect) -> KeySpec {
 }
 
 const AT_LEAST_0: Expect = Expect::Integer { min: 0, max: None };
+
+/// Largest number of training or test points. The kernels are `P x P` and
+/// `Q x P` float64 matrices, so 10000 points already take 800 MB each.
+pub(crate) const MAX_POINTS: i128 = 10_000;
+const POINTS: Expect = Expect::Integer {
+    min: 1,
+    max: Some(MAX_POINTS),
+};
 const AT_LEAST_1: Expect = Expect::Integer { min: 1, max: None };
 
 pub(crate) const KEYS: &[KeySpec] = &[
     spec("name", Expect::Text),
     spec("description", Expect::Text),
     spec("data.kind", Expect::Choice(DATA_KINDS)),
-    spec("data.train", AT_LEAST_1),
-    spec("data.test", AT_LEAST_1),
+    spec("data.train", POINTS),
+    spec("data.test", POINTS),
     spec("data.noise", Expect::Number(Bound::NonNegative)),
     spec("data.seed", AT_LEAST_0),
     spec("data.x_min", Expect::Number(Bound::Any)),

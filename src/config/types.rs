@@ -175,12 +175,16 @@ impl Default for TrainConfig {
 #[serde(rename_all = "kebab-case")]
 pub enum DataKind {
     /// `y = sin(x)` on `[x_min, x_max]`.
+    #[serde(rename = "sine-1d")]
     Sine1d,
     /// `y = |x|`, a kink that a kernel smooths over.
+    #[serde(rename = "abs-1d")]
     Abs1d,
     /// `y = sign(x)`.
+    #[serde(rename = "step-1d")]
     Step1d,
     /// `y = x^3 / 4 - x`.
+    #[serde(rename = "cubic-1d")]
     Cubic1d,
     /// Bundled UCI handwritten digits, 8x8 pixels.
     Digits,

@@ -104,6 +104,10 @@ fn validate_model(document: &Document) -> Result<ModelConfig, PresetError> {
     })
 }
 
+/// Default `eta0` of a Langevin run: half the stability limit `T0 /
+/// lambda_max` of the 1-D presets at the default temperature 0.01.
+pub const DEFAULT_LANGEVIN_LEARNING_RATE: f64 = 1e-4;
+
 fn validate_train(document: &Document) -> Result<TrainConfig, PresetError> {
     let defaults = TrainConfig::default();
     let optimizer = choice(
@@ -116,11 +120,17 @@ fn validate_train(document: &Document) -> Result<TrainConfig, PresetError> {
     let temperature = number(temperature_field.as_ref(), defaults.temperature)?;
     rules::check_langevin_temperature(temperature_field.as_ref(), optimizer)?;
 
+    // Langevin's step is bounded by T0 / lambda_max rather than GD's
+    // 2P / lambda_max, so it gets its own default.
+    let default_rate = match optimizer {
+        Optimizer::Gd => defaults.learning_rate,
+        Optimizer::Langevin => DEFAULT_LANGEVIN_LEARNING_RATE,
+    };
     Ok(TrainConfig {
         optimizer,
         learning_rate: number(
             document.number("train.learning_rate")?.as_ref(),
-            defaults.learning_rate,
+            default_rate,
         )?,
         temperature,
         burn_in: integer(document.integer("train.burn_in")?, defaults.burn_in)?,

@@ -1,7 +1,9 @@
 //! Headless commands: run, kernel, presets, check; CSV and JSON writers.
 
 pub mod files;
+pub mod interrupt;
 pub mod kernel;
+pub mod number;
 pub mod predictions;
 pub mod run;
 pub mod summary;

@@ -11,6 +11,7 @@ use crate::train::Trainer;
 
 use super::HeadlessError;
 use super::files::AtomicFile;
+use super::number::format_float;
 
 /// Inputs with at most this many dimensions are written out as columns.
 const MAX_INPUT_COLUMNS: usize = 4;
@@ -70,12 +71,12 @@ pub fn write_predictions(trainer: &Trainer, path: &Path) -> Result<(), HeadlessE
     for q in 0..data.x_test.nrows() {
         let mut record: Vec<String> = Vec::with_capacity(header.len());
         if dims <= MAX_INPUT_COLUMNS {
-            record.extend(data.x_test.row(q).iter().map(|v| v.to_string()));
+            record.extend(data.x_test.row(q).iter().map(|&v| format_float(v)));
         }
         for c in 0..outputs {
-            record.extend(columns.iter().map(|(_, m)| m[[q, c]].to_string()));
+            record.extend(columns.iter().map(|(_, m)| format_float(m[[q, c]])));
         }
-        record.push(p.gp_sd[q].to_string());
+        record.push(format_float(p.gp_sd[q]));
         if classification {
             record.push(data.test_class[q].to_string());
             record.push(predicted_class(&p.estimate, q).to_string());

@@ -7,16 +7,19 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::config::types::Preset;
+use crate::config::types::{Optimizer, Preset};
 use crate::train::snapshot::{METRIC_NAMES, MetricRow};
 use crate::train::{TrainError, Trainer};
 
 use super::HeadlessError;
 use super::files::AtomicFile;
+use super::interrupt::Interrupt;
+use super::number::format_float;
 use super::predictions::write_predictions;
 use super::summary::{Summary, write_summary};
 
-/// Steps of a headless run whose preset trains until stopped (`steps = 0`).
+/// Steps of a headless run whose preset trains until stopped (`steps = 0`),
+/// counted after the Langevin burn-in.
 pub const DEFAULT_HEADLESS_STEPS: u64 = 10_000;
 
 pub struct RunOptions {
@@ -25,6 +28,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Draw a progress bar on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Stops the run early, which still writes every file.
+    pub interrupt: Option<Interrupt>,
 }
 
 /// Outcome of a headless run.
@@ -34,14 +39,27 @@ pub struct RunReport {
     pub last: MetricRow,
     /// Step and reason when the loss became NaN or infinite.
     pub divergence: Option<(u64, String)>,
+    /// The run was stopped by a signal before its last step.
+    pub interrupted: bool,
 }
 
 /// Trains `preset` and writes the three output files into `options.out`.
 pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessError> {
+    let burn_in = match preset.train.optimizer {
+        Optimizer::Langevin => preset.train.burn_in,
+        Optimizer::Gd => 0,
+    };
     let steps = match options.steps.unwrap_or(preset.train.steps) {
-        0 => DEFAULT_HEADLESS_STEPS,
+        0 => burn_in + DEFAULT_HEADLESS_STEPS,
         n => n,
     };
+    if burn_in >= steps {
+        tracing::warn!(steps, burn_in, "the run ends before the Langevin burn-in");
+        eprintln!(
+            "warning: {steps} steps do not pass the burn-in of {burn_in} steps, so the posterior \
+             mean is the last sample; pass --steps above {burn_in}"
+        );
+    }
     std::fs::create_dir_all(&options.out)
         .map_err(|source| HeadlessError::io(&options.out, source))?;
     let mut trainer = Trainer::new(preset)?;
@@ -53,7 +71,11 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     let mut last = trainer.metrics();
     metrics.write(&last)?;
     let log_every = preset.train.log_every;
+    let interrupted = || options.interrupt.as_ref().is_some_and(Interrupt::is_set);
     while trainer.step_count() < steps {
+        if interrupted() {
+            break;
+        }
         match trainer.step() {
             Ok(_) => {}
             Err(TrainError::Diverged { .. }) => break,
@@ -69,7 +91,7 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     let elapsed = started.elapsed().as_secs_f64();
     progress.finish_and_clear();
     let divergence = trainer.divergence().cloned();
-    if divergence.is_some() && last.step != trainer.step_count() {
+    if last.step != trainer.step_count() {
         last = trainer.metrics();
         metrics.write(&last)?;
     }
@@ -80,6 +102,7 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
         steps_per_second: trainer.step_count() as f64 / elapsed.max(1e-9),
         last,
         divergence,
+        interrupted: interrupted(),
     };
     write_predictions(&trainer, &options.out.join("predictions.csv"))?;
     let summary = Summary::new(&trainer, &report);
@@ -133,9 +156,9 @@ impl MetricsWriter {
 
     fn write(&mut self, row: &MetricRow) -> Result<(), HeadlessError> {
         let mut record = vec![row.step.to_string()];
-        record.extend(row.values.iter().map(|v| v.to_string()));
+        record.extend(row.values.iter().map(|&v| format_float(v)));
         if self.classification {
-            record.push(row.test_accuracy.unwrap_or(f64::NAN).to_string());
+            record.push(format_float(row.test_accuracy.unwrap_or(f64::NAN)));
         }
         self.writer
             .write_record(&record)

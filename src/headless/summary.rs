@@ -47,6 +47,7 @@ impl Summary {
                 "max_stable_learning_rate": numerics.max_stable_learning_rate,
             },
             "diverged": divergence,
+            "interrupted": report.interrupted,
         }))
     }
 

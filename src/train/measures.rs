@@ -1,5 +1,5 @@
-//! Matrix measures behind the streamed metrics (see the metric table of the
-//! design: weight, feature and kernel change, kernel-target alignment, gaps).
+//! Matrix measures behind the streamed metrics: weight, feature and kernel
+//! change, kernel distance, kernel-target alignment and gaps.
 
 use ndarray::{Array1, Array2, ArrayView2, Zip};
 
@@ -57,7 +57,8 @@ pub fn spectral_norm(a: ArrayView2<f64>) -> f64 {
 /// Kernel distance `1 - <K0, Kt>_F / (|K0|_F |Kt|_F)` (Fort et al. 2020).
 pub fn kernel_distance(initial: ArrayView2<f64>, current: ArrayView2<f64>) -> f64 {
     let denominator = frobenius_norm(initial) * frobenius_norm(current);
-    1.0 - ratio(frobenius_dot(initial, current), denominator)
+    // Rounding can push the cosine just past 1; the distance is in [0, 2].
+    (1.0 - ratio(frobenius_dot(initial, current), denominator)).clamp(0.0, 2.0)
 }
 
 /// Centres a square matrix on both sides: `H K H`, `H = I - 11^T / P`.

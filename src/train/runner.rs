@@ -114,7 +114,7 @@ impl Worker {
                 self.train_burst();
                 match commands.try_recv() {
                     Ok(command) => {
-                        if !self.handle(command) {
+                        if !self.handle_queued(command, commands) {
                             return;
                         }
                     }
@@ -125,7 +125,7 @@ impl Worker {
                 self.flush(self.has_news());
                 match commands.recv_timeout(SEND_INTERVAL) {
                     Ok(command) => {
-                        if !self.handle(command) {
+                        if !self.handle_queued(command, commands) {
                             return;
                         }
                     }
@@ -133,6 +133,28 @@ impl Worker {
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
+        }
+    }
+
+    /// Applies a command and every command queued behind it; returns false
+    /// when the thread should stop. Of several queued restarts only the last
+    /// is built, so a burst of key presses costs one rebuild.
+    fn handle_queued(&mut self, first: Command, commands: &Receiver<Command>) -> bool {
+        let mut restart = None;
+        for command in std::iter::once(first).chain(commands.try_iter()) {
+            match command {
+                Command::Stop => return false,
+                Command::Restart(preset) => restart = Some(preset),
+                other => {
+                    if !self.handle(other) {
+                        return false;
+                    }
+                }
+            }
+        }
+        match restart {
+            Some(preset) => self.handle(Command::Restart(preset)),
+            None => true,
         }
     }
 
@@ -199,6 +221,9 @@ impl Worker {
                 } else {
                     self.state = RunState::Failed(error.to_string());
                 }
+                // Record the kept (last finite) state, so the charts reach
+                // the step where the run stopped.
+                push_row(&mut self.pending.rows, trainer.metrics());
                 self.pending.view = Some(trainer.function_view());
                 break;
             }
@@ -228,7 +253,10 @@ impl Worker {
         }
         let mut snapshot = std::mem::replace(&mut self.pending, empty_snapshot(self.generation));
         snapshot.state = self.state.clone();
-        snapshot.steps_per_second = self.rate.per_second();
+        snapshot.steps_per_second = match self.state {
+            RunState::Running => self.rate.per_second(),
+            _ => 0.0,
+        };
         if let Some(trainer) = &self.trainer {
             snapshot.step = trainer.step_count();
             if snapshot.view.is_none() || self.state == RunState::Running {

@@ -20,6 +20,11 @@ use super::theory::{InitialNetwork, Theory};
 /// at most `MAX_PROBE^2 N` operations.
 pub const MAX_PROBE: usize = 256;
 
+/// A loss this many times above `max(initial loss, 1)` counts as divergence
+/// too, so the kept state is still drawable (a NaN would come a few steps
+/// later, from parameters near the float64 range).
+pub const EXPLOSION_FACTOR: f64 = 1e8;
+
 /// The fixed probe inputs of the kernel and feature metrics, with their
 /// step-0 features and kernel.
 pub(super) struct Probe {
@@ -56,6 +61,8 @@ pub struct Trainer {
     pub(super) posterior: PosteriorAverage,
     pub(super) step: u64,
     pub(super) w0_spectral: f64,
+    /// Training loss at the first step, the reference of `EXPLOSION_FACTOR`.
+    initial_loss: Option<f64>,
     divergence: Option<(u64, String)>,
 }
 
@@ -110,6 +117,7 @@ impl Trainer {
             },
             step: 0,
             w0_spectral,
+            initial_loss: None,
             divergence: None,
             params,
             data,
@@ -132,14 +140,15 @@ impl Trainer {
         &self.params
     }
 
-    /// Step and reason of the first non-finite loss, if any.
+    /// Step and reason of the divergence (a non-finite or exploded loss), if any.
     pub fn divergence(&self) -> Option<&(u64, String)> {
         self.divergence.as_ref()
     }
 
     /// Takes one optimiser step and returns the loss *before* it. After a
-    /// NaN or infinite loss the parameters are rolled back to the last finite
-    /// state, the divergence is recorded and further calls do nothing.
+    /// NaN, infinite or exploded loss (see `EXPLOSION_FACTOR`) the
+    /// parameters are rolled back to the previous state, the divergence is
+    /// recorded and further calls do nothing.
     pub fn step(&mut self) -> Result<f64, TrainError> {
         if let Some((step, reason)) = &self.divergence {
             return Err(TrainError::Diverged {
@@ -156,7 +165,8 @@ impl Trainer {
             &mut self.work,
             &mut self.grad,
         );
-        if !loss.is_finite() {
+        let initial_loss = *self.initial_loss.get_or_insert(loss);
+        if !loss.is_finite() || loss > EXPLOSION_FACTOR * initial_loss.max(1.0) {
             return Err(self.record_divergence(loss));
         }
         self.backup.clone_from(&self.params);
@@ -179,10 +189,17 @@ impl Trainer {
             self.step -= 1;
         }
         let bad_step = self.step + 1;
-        let reason = format!(
-            "the training loss became {loss} at step {bad_step}; eta0 = {} may be above the stable limit {:.3e}",
-            self.preset.train.learning_rate, self.theory.numerics.max_stable_learning_rate
-        );
+        let eta0 = self.preset.train.learning_rate;
+        let limit = self.theory.numerics.max_stable_learning_rate;
+        let advice = if eta0 > limit {
+            format!("eta0 = {eta0} is above the stable limit {limit:.3e}; lower the learning rate")
+        } else {
+            format!(
+                "eta0 = {eta0} is below the step-0 stable limit {limit:.3e}, so the instability \
+                 grew during training; try a smaller learning rate"
+            )
+        };
+        let reason = format!("the training loss became {loss:.3e}: {advice}");
         tracing::warn!(step = bad_step, %reason, "run diverged");
         self.divergence = Some((bad_step, reason.clone()));
         TrainError::Diverged {
