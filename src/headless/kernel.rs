@@ -6,12 +6,12 @@
 //! scaling. Each output file is a matrix without a header, one CSV row per point, every
 //! value in the shortest form that parses back to the same `f64`.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ndarray::{Array2, ArrayView2};
 
 use super::files::write_atomic;
+use super::number::format_float;
 use crate::config::types::ModelConfig;
 use crate::kernels::analytic_kernels;
 
@@ -244,7 +244,7 @@ fn write_matrix(path: &Path, matrix: ArrayView2<f64>) -> Result<PathBuf, KernelC
             if j > 0 {
                 text.push(',');
             }
-            write_value(&mut text, value);
+            text.push_str(&format_float(value));
         }
         text.push('\n');
     }
@@ -253,19 +253,6 @@ fn write_matrix(path: &Path, matrix: ArrayView2<f64>) -> Result<PathBuf, KernelC
         source,
     })?;
     Ok(path.to_path_buf())
-}
-
-/// Appends the shortest decimal that parses back to `value`, in scientific notation when
-/// plain notation would need more than a few leading or trailing zeros.
-fn write_value(text: &mut String, value: f64) {
-    let magnitude = value.abs();
-    let plain = magnitude == 0.0 || (1e-5..1e16).contains(&magnitude);
-    // Writing to a String cannot fail.
-    let _ = if plain {
-        write!(text, "{value}")
-    } else {
-        write!(text, "{value:e}")
-    };
 }
 
 #[cfg(test)]
@@ -342,29 +329,6 @@ mod tests {
             assert!(
                 matches!(error, InputFileError::Empty { .. }),
                 "{text:?}: {error}"
-            );
-        }
-    }
-
-    #[test]
-    fn write_value_round_trips() {
-        for value in [
-            0.0,
-            -0.0,
-            0.1,
-            1.0 / 3.0,
-            1e-300,
-            -2.5e-7,
-            6.02e23,
-            123456.75,
-        ] {
-            let mut text = String::new();
-            write_value(&mut text, value);
-            let parsed: f64 = text.parse().expect("number");
-            assert_eq!(
-                parsed.to_bits(),
-                value.to_bits(),
-                "{value:e} written as {text}"
             );
         }
     }
