@@ -1,6 +1,6 @@
 //! `lazyrich kernel`: infinite-width NNGP and NTK matrices between input rows read from CSV.
 //!
-//! Input files hold one point per row, numbers only, with an optional header line. The
+//! Input files contain one point per row, numbers only, with an optional header line. The
 //! kernels are those of the network output `g` ([`analytic_kernels`]), so they use the
 //! preset's activation, `sigma_w`, `sigma_b` and `sigma_a` and ignore the width and the
 //! scaling. Each output file is a matrix without a header, one CSV row per point, every
