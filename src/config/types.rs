@@ -170,7 +170,7 @@ impl Default for TrainConfig {
     }
 }
 
-/// Which dataset a run trains on.
+/// Dataset a run trains on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DataKind {

@@ -110,8 +110,8 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     Ok(report)
 }
 
-fn progress_bar(steps: u64, wanted: bool) -> ProgressBar {
-    if !wanted || !std::io::stderr().is_terminal() {
+fn progress_bar(steps: u64, requested: bool) -> ProgressBar {
+    if !requested || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(steps), ProgressDrawTarget::stderr());

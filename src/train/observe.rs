@@ -1,4 +1,4 @@
-//! What a run reports at a logged step: the metric row, the function view
+//! Reports of a run at a logged step: the metric row, the function view
 //! and the final predictions.
 
 use ndarray::{Array2, s};
@@ -18,8 +18,8 @@ use super::trainer::Trainer;
 pub struct Predictions {
     /// Current network `f` (the current Langevin sample).
     pub network: Array2<f64>,
-    /// What the run compares with theory: `network` for GD, the running
-    /// posterior mean after burn-in for Langevin.
+    /// Curve compared with theory: `network` for GD, the running posterior
+    /// mean after burn-in for Langevin.
     pub estimate: Array2<f64>,
     /// Posterior standard deviation of the Langevin samples (empty for GD).
     pub sample_sd: Option<Array2<f64>>,

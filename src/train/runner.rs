@@ -19,7 +19,7 @@ use super::trainer::Trainer;
 
 /// Minimum wall time between two snapshots (about 30 per second).
 const SEND_INTERVAL: Duration = Duration::from_millis(33);
-/// Longest run of steps between two looks at the command channel.
+/// Maximum training time between two checks of the command channel.
 const BURST: Duration = Duration::from_millis(10);
 /// Rows kept while the front end is not reading; beyond it every other row
 /// is dropped.
@@ -49,7 +49,7 @@ pub fn spawn(preset: Preset) -> TrainerHandle {
     let thread = std::thread::Builder::new()
         .name("trainer".into())
         .spawn(move || run_thread(preset, command_rx, snapshot_tx))
-        .expect("the OS refused to start the training thread");
+        .expect("failed to start the training thread");
     TrainerHandle {
         commands: command_tx,
         snapshots: snapshot_rx,
@@ -237,7 +237,7 @@ impl Worker {
         self.flush(due);
     }
 
-    /// Whether the front end has not yet seen the pending rows, view or state.
+    /// Returns true when the pending rows, view or state have not been sent yet.
     fn has_news(&self) -> bool {
         let pending = &self.pending;
         !pending.rows.is_empty()

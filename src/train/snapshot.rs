@@ -107,8 +107,8 @@ pub enum RunState {
     Failed(String),
 }
 
-/// What the training thread sends: metric rows since the previous snapshot
-/// and the latest function view.
+/// Message from the training thread: metric rows since the previous
+/// snapshot and the latest function view.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     /// Increases with every restart, so a front end can drop stale rows.
@@ -122,7 +122,7 @@ pub struct Snapshot {
     pub view: Option<FunctionView>,
 }
 
-/// What a front end sends to the training thread.
+/// Request from a front end to the training thread.
 #[derive(Clone, Debug)]
 pub enum Command {
     Pause,
