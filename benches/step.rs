@@ -17,6 +17,7 @@ const SIZES: [(usize, usize, usize); 3] = [(20, 1, 512), (256, 64, 1024), (1024,
 fn model(width: usize) -> ModelConfig {
     ModelConfig {
         width,
+        depth: 1,
         activation: Activation::Relu,
         sigma_w: 1.0,
         sigma_b: 1.0,

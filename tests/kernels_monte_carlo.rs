@@ -17,6 +17,7 @@ const NETWORKS: usize = 200;
 fn model(activation: Activation) -> ModelConfig {
     ModelConfig {
         width: WIDTH,
+        depth: 1,
         activation,
         sigma_w: 1.4,
         sigma_b: 0.3,

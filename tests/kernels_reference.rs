@@ -185,6 +185,7 @@ fn measure(source: Source, file: &ReferenceFile) -> Vec<Measured> {
         let reversed = x.slice(s![..;-1, ..]).to_owned();
         let model = ModelConfig {
             width: 1,
+            depth: 1,
             activation: case.activation,
             sigma_w: case.sigma_w,
             sigma_b: case.sigma_b,

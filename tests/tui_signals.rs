@@ -34,6 +34,7 @@ fn preset() -> Preset {
         },
         model: ModelConfig {
             width: 256,
+            depth: 1,
             activation: Activation::Relu,
             sigma_w: 1.0,
             sigma_b: 1.0,

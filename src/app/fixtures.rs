@@ -26,6 +26,7 @@ pub fn sample_preset() -> Preset {
         },
         model: ModelConfig {
             width: 4096,
+            depth: 1,
             activation: Activation::Relu,
             sigma_w: 1.0,
             sigma_b: 1.0,

@@ -404,11 +404,11 @@ mod tests {
 
     #[test]
     fn unknown_key_without_close_match() {
-        let error = parse("[model]\ndepth = 2\n").expect_err("unknown key");
+        let error = parse("[model]\ndropout = 2\n").expect_err("unknown key");
         assert!(
             error
                 .message
-                .starts_with("unknown key `model.depth`. Keys in [model]: width")
+                .starts_with("unknown key `model.dropout`. Keys in [model]: width, depth")
         );
     }
 

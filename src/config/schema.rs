@@ -91,6 +91,9 @@ pub(crate) const OPTIMIZERS: &[&str] = &["gd", "langevin"];
 /// Largest hidden width a preset may ask for.
 pub(crate) const MAX_WIDTH: i128 = 65536;
 
+/// Largest number of hidden layers a preset may ask for.
+pub(crate) const MAX_DEPTH: i128 = 16;
+
 const fn spec(key: &'static str, expect: Expect) -> KeySpec {
     KeySpec { key, expect }
 }
@@ -123,6 +126,13 @@ pub(crate) const KEYS: &[KeySpec] = &[
         Expect::Integer {
             min: 1,
             max: Some(MAX_WIDTH),
+        },
+    ),
+    spec(
+        "model.depth",
+        Expect::Integer {
+            min: 1,
+            max: Some(MAX_DEPTH),
         },
     ),
     spec("model.activation", Expect::Choice(ACTIVATIONS)),
@@ -183,7 +193,7 @@ mod tests {
     fn keys_in_model_section() {
         let keys = keys_in_section("model");
         assert_eq!(keys.first(), Some(&"width"));
-        assert_eq!(keys.len(), 8);
+        assert_eq!(keys.len(), 9);
     }
 
     #[test]

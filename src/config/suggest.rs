@@ -127,7 +127,7 @@ mod tests {
             suggest_key("temprature").as_deref(),
             Some("train.temperature")
         );
-        assert_eq!(suggest_key("model.depth"), None);
+        assert_eq!(suggest_key("model.dropout"), None);
     }
 
     #[test]

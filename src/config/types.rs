@@ -79,6 +79,8 @@ impl Scaling {
 pub struct ModelConfig {
     /// Hidden width `N`.
     pub width: usize,
+    /// Number of hidden layers `L`, each of width `N`.
+    pub depth: usize,
     pub activation: Activation,
     pub sigma_w: f64,
     pub sigma_b: f64,
@@ -95,6 +97,7 @@ impl Default for ModelConfig {
     fn default() -> Self {
         ModelConfig {
             width: 512,
+            depth: 1,
             activation: Activation::Relu,
             sigma_w: 1.0,
             sigma_b: 1.0,

@@ -82,6 +82,7 @@ fn validate_model(document: &Document) -> Result<ModelConfig, PresetError> {
     let defaults = ModelConfig::default();
     Ok(ModelConfig {
         width: integer(document.integer("model.width")?, defaults.width)?,
+        depth: integer(document.integer("model.depth")?, defaults.depth)?,
         activation: choice(
             document.text("model.activation")?,
             &Activation::ALL,

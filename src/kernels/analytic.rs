@@ -218,6 +218,7 @@ mod tests {
     fn model(activation: Activation, sigma_b: f64) -> ModelConfig {
         ModelConfig {
             width: 1,
+            depth: 1,
             activation,
             sigma_w: 1.3,
             sigma_b,
@@ -473,6 +474,7 @@ mod timing {
         {
             let model = ModelConfig {
                 width: 1,
+                depth: 1,
                 activation,
                 sigma_w: 1.0,
                 sigma_b: 1.0,

@@ -232,6 +232,7 @@ mod tests {
     fn model(activation: Activation, scaling: Scaling) -> ModelConfig {
         ModelConfig {
             width: 7,
+            depth: 1,
             activation,
             sigma_w: 1.3,
             sigma_b: 0.6,
