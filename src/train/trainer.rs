@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::config::types::{Optimizer, Preset};
 use crate::data::{Dataset, load_dataset};
 use crate::model::{
-    Architecture, Features, Params, Workspace, input_kernel, loss_and_gradient, output_f, output_g,
+    Architecture, Features, Params, TrainingWorkspace, input_kernel, output_f, output_g,
 };
 
 use super::TrainError;
@@ -51,7 +51,7 @@ pub struct Trainer {
     pub(super) initial: Params,
     backup: Params,
     grad: Params,
-    work: Workspace,
+    work: TrainingWorkspace,
     stepper: Stepper,
     /// `g_0` on the training and test inputs when the run is centred.
     pub(super) offset_train: Option<Array2<f64>>,
@@ -61,6 +61,8 @@ pub struct Trainer {
     pub(super) posterior: PosteriorAverage,
     pub(super) step: u64,
     pub(super) w0_spectral: f64,
+    /// `|W^l_0|_2` of the hidden layers `2..L`, empty at depth 1.
+    pub(super) hidden_w0_spectral: Vec<f64>,
     /// Training loss at the first step, the reference of `EXPLOSION_FACTOR`.
     initial_loss: Option<f64>,
     divergence: Option<(u64, String)>,
@@ -95,6 +97,11 @@ impl Trainer {
         let theory = Theory::build(preset, &data, init)?;
         let probe = build_probe(&arch, &params, &data);
         let w0_spectral = super::measures::spectral_norm(params.w.view());
+        let hidden_w0_spectral = params
+            .hidden
+            .iter()
+            .map(|layer| super::measures::spectral_norm(layer.w.view()))
+            .collect();
         let outputs = data.outputs();
         let tests = data.x_test.nrows();
 
@@ -104,7 +111,7 @@ impl Trainer {
             initial: params.clone(),
             backup: params.clone(),
             grad: params.zeros_like(),
-            work: Workspace::new(&arch, data.x_train.nrows()),
+            work: TrainingWorkspace::new(&arch, data.x_train.nrows()),
             stepper: Stepper::new(&preset.train, arch.gamma),
             offset_train,
             offset_test,
@@ -117,6 +124,7 @@ impl Trainer {
             },
             step: 0,
             w0_spectral,
+            hidden_w0_spectral,
             initial_loss: None,
             divergence: None,
             params,
@@ -156,13 +164,12 @@ impl Trainer {
                 reason: reason.clone(),
             });
         }
-        let loss = loss_and_gradient(
+        let loss = self.work.loss_and_gradient(
             &self.arch,
             &self.params,
             self.data.x_train.view(),
             self.data.y_train.view(),
             self.offset_train.as_ref(),
-            &mut self.work,
             &mut self.grad,
         );
         let initial_loss = *self.initial_loss.get_or_insert(loss);
