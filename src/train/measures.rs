@@ -48,11 +48,21 @@ pub fn spectral_norm(a: ArrayView2<f64>) -> f64 {
             return if norm == 0.0 { 0.0 } else { f64::NAN };
         }
         v /= norm;
-        let next = a.t().dot(&a.dot(&v));
+        let next = transposed_product(a, &a.dot(&v));
         eigenvalue = v.dot(&next);
         v = next;
     }
     eigenvalue.max(0.0).sqrt()
+}
+
+/// `A^T u` as a sum of the rows of `A`, which walks a row-major `A` in
+/// memory order (ndarray's `a.t().dot(u)` strides down its columns).
+fn transposed_product(a: ArrayView2<f64>, u: &Array1<f64>) -> Array1<f64> {
+    let mut product = Array1::zeros(a.ncols());
+    for (row, &weight) in a.rows().into_iter().zip(u) {
+        product.scaled_add(weight, &row);
+    }
+    product
 }
 
 /// Kernel distance `1 - <K0, Kt>_F / (|K0|_F |Kt|_F)` (Fort et al. 2020).

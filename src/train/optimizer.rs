@@ -149,13 +149,20 @@ mod tests {
         for _ in 0..1000 {
             stepper.update(&mut p, &grad, 5);
         }
-        let n = p.w.len() as f64;
-        let mean = p.w.sum() / n;
-        let variance = p.w.iter().map(|w| (w - mean) * (w - mean)).sum::<f64>() / n;
+        assert_stationary_prior(&p.w, eta, 0.0135);
+    }
+
+    /// Asserts that the entries of `w` have mean 0 within 3 standard errors
+    /// and the ULA stationary variance `1 / (1 - eta / 2)` within the
+    /// relative `tolerance`.
+    fn assert_stationary_prior(w: &Array2<f64>, eta: f64, tolerance: f64) {
+        let n = w.len() as f64;
+        let mean = w.sum() / n;
+        let variance = w.iter().map(|w| (w - mean) * (w - mean)).sum::<f64>() / n;
         assert!(mean.abs() < 3.0 * (1.0 / n).sqrt(), "mean {mean}");
         let expected = 1.0 / (1.0 - eta / 2.0);
         assert!(
-            (variance / expected - 1.0).abs() < 0.0135,
+            (variance / expected - 1.0).abs() < tolerance,
             "variance {variance}, expected {expected}"
         );
     }
@@ -217,16 +224,7 @@ mod tests {
         for _ in 0..200 {
             stepper.update(&mut p, &grad, 5);
         }
-        let w = &p.hidden[0].w;
-        let n = w.len() as f64;
-        let mean = w.sum() / n;
-        let variance = w.iter().map(|w| (w - mean) * (w - mean)).sum::<f64>() / n;
-        assert!(mean.abs() < 3.0 * (1.0 / n).sqrt(), "mean {mean}");
-        let expected = 1.0 / (1.0 - eta / 2.0);
-        assert!(
-            (variance / expected - 1.0).abs() < 0.021,
-            "variance {variance}, expected {expected}"
-        );
+        assert_stationary_prior(&p.hidden[0].w, eta, 0.021);
         assert!(
             p.hidden[0].b.iter().all(|&b| b != 0.0),
             "biases got no noise"

@@ -23,12 +23,12 @@ fn arch(depth: usize, activation: Activation, scaling: Scaling, center: bool) ->
         width: WIDTH,
         depth,
         activation,
+        scaling,
+        center,
         sigma_w: 1.3,
         sigma_b: 0.6,
         sigma_a: 0.9,
-        scaling,
         gamma0: 0.4,
-        center,
     };
     Architecture::new(&model, INPUTS, OUTPUTS)
 }
