@@ -282,7 +282,7 @@ mod tests {
         let folder = user_folder(&[("mine.toml", USER_PRESET)]);
         let error = load_preset_from("mien", &[], Some(folder.path())).expect_err("unknown");
         assert!(error.message.contains("did you mean `mine`?"), "{error}");
-        assert!(error.message.contains("digits, mine"), "{error}");
+        assert!(error.message.contains("rich-deep, mine"), "{error}");
     }
 
     #[test]
