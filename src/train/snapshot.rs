@@ -51,7 +51,7 @@ impl MetricRow {
             .map(|i| self.values[i])
     }
 
-    /// Values of the columns [`layer_metric_names`] names, in the same order.
+    /// Returns the values of the per-layer columns in [`layer_metric_names`] order.
     pub fn layer_metric_values(&self) -> Vec<f64> {
         let changes = &self.hidden_weight_change;
         let frobenius = changes.iter().map(|change| change.frobenius);

@@ -12,6 +12,9 @@
 //!
 //! Every product is one `general_mat_mul` into a buffer of [`DeepWorkspace`],
 //! so no per-example Jacobian is ever formed and a step allocates no arrays.
+//! NOTE: matrixmultiply 0.3 still allocates its packing buffer inside each
+//! GEMM call; only a BLAS backend or a GEMM with caller-owned packing would
+//! avoid that.
 
 use ndarray::{Array1, Array2, ArrayView2, Zip, linalg::general_mat_mul};
 
@@ -145,9 +148,9 @@ fn readout_gradient(
     work.delta *= &work.derivatives[last];
 }
 
-/// Writes `dL/dW^l`, `dL/db^l` of hidden layer `l + 1` (0-based index `l >= 1`
-/// into the layers) from `Delta` in `work.delta`, then moves `work.delta`
-/// one layer down.
+/// Writes the gradient of the hidden layer at 0-based position `l >= 1`
+/// (weights `params.hidden[l - 1]`) from its `Delta` in `work.delta`, then
+/// replaces `work.delta` by the `Delta` of the layer below.
 fn hidden_layer_gradient(
     arch: &Architecture,
     params: &Params,

@@ -41,7 +41,6 @@ pub fn empirical_ntk(
     right: &Features,
     k0: &Array2<f64>,
 ) -> Array2<f64> {
-    let depth = arch.depth;
     let shape = (left.phi.nrows(), right.phi.nrows());
     let delta_grams = delta_grams(arch, params, left, right);
 
@@ -55,13 +54,13 @@ pub fn empirical_ntk(
     let hidden_norm = hidden_scale(arch) * hidden_scale(arch);
     let bias_sq = arch.sigma_b * arch.sigma_b;
     let mut layer_input = Array2::zeros(shape);
-    for l in 1..depth {
+    for (l, delta_gram) in delta_grams.iter().enumerate().skip(1) {
         let (z_left, _) = layer(left, l - 1);
         let (z_right, _) = layer(right, l - 1);
         layer_input.fill(bias_sq);
         general_mat_mul(hidden_norm, &z_left, &z_right.t(), 1.0, &mut layer_input);
         Zip::from(&mut theta)
-            .and(&delta_grams[l])
+            .and(delta_gram)
             .and(&layer_input)
             .for_each(|t, &d, &s| *t += d * s);
     }

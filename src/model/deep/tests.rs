@@ -37,7 +37,7 @@ fn normal_matrix(rows: usize, cols: usize, rng: &mut ChaCha8Rng) -> Array2<f64> 
     Array2::from_shape_simple_fn((rows, cols), || StandardNormal.sample(rng))
 }
 
-/// Every parameter block as a flat slice: `W^1`, `b^1`, each `(W^l, b^l)`, `A`.
+/// Returns every parameter block as a flat slice: `W^1`, `b^1`, each `(W^l, b^l)`, `A`.
 fn blocks_mut(p: &mut Params) -> Vec<&mut [f64]> {
     let mut blocks = vec![
         p.w.as_slice_mut().expect("standard layout"),
