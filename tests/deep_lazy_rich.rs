@@ -1,8 +1,9 @@
 //! The lazy and rich regimes of a network with three hidden layers.
 //!
 //! Standard scaling: after a fixed budget the relative change of the first
-//! layer and the spectral change of the hidden layers shrink like `N^-1/2`.
-//! Mean-field scaling: neither shrinks with width.
+//! layer, the spectral change of the hidden layers and the gap to the
+//! linearised network shrink like `N^-1/2`. Mean-field scaling: the weight
+//! changes do not shrink with width.
 
 use lazyrich::config::load_preset;
 use lazyrich::config::types::{Preset, Scaling};
@@ -27,6 +28,9 @@ struct Changes {
     first: f64,
     /// `|W^l_t - W^l_0|_2 / |W^l_0|_2`, averaged over the hidden layers 2..L.
     hidden_spectral: f64,
+    /// RMS gap on the test inputs to the network linearised with its
+    /// step-0 empirical NTK.
+    gap_linearized: f64,
 }
 
 fn train(scaling: Scaling, width: usize, seed: u64) -> Changes {
@@ -45,23 +49,26 @@ fn train(scaling: Scaling, width: usize, seed: u64) -> Changes {
     Changes {
         first: row.get("weight_change_w").expect("weight_change_w column"),
         hidden_spectral: spectral / hidden.len() as f64,
+        gap_linearized: row.get("gap_linearized").expect("gap_linearized column"),
     }
 }
 
-/// Least-squares slopes of `ln(change)` against `ln(N)` over `WIDTHS`, each
-/// width averaged over `SEEDS` initialisations: (first layer, hidden layers).
-fn log_log_slopes(scaling: Scaling) -> (f64, f64) {
+/// Least-squares slopes of `ln(value)` against `ln(N)` over `WIDTHS`, each
+/// width averaged over `SEEDS` initialisations, for the first-layer change,
+/// the hidden-layer spectral change and the gap to the linearised network.
+fn log_log_slopes(scaling: Scaling) -> (f64, f64, f64) {
     let mut points = Vec::new();
     for width in WIDTHS {
-        let (mut first, mut hidden) = (0.0, 0.0);
+        let (mut first, mut hidden, mut gap) = (0.0, 0.0, 0.0);
         for seed in 0..SEEDS {
             let changes = train(scaling, width, seed);
             first += changes.first / SEEDS as f64;
             hidden += changes.hidden_spectral / SEEDS as f64;
+            gap += changes.gap_linearized / SEEDS as f64;
         }
-        points.push(((width as f64).ln(), first.ln(), hidden.ln()));
+        points.push(((width as f64).ln(), first.ln(), hidden.ln(), gap.ln()));
     }
-    let slope = |value: fn(&(f64, f64, f64)) -> f64| {
+    let slope = |value: fn(&(f64, f64, f64, f64)) -> f64| {
         let n = points.len() as f64;
         let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
         let mean_y = points.iter().map(value).sum::<f64>() / n;
@@ -72,7 +79,7 @@ fn log_log_slopes(scaling: Scaling) -> (f64, f64) {
         let variance: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
         covariance / variance
     };
-    (slope(|p| p.1), slope(|p| p.2))
+    (slope(|p| p.1), slope(|p| p.2), slope(|p| p.3))
 }
 
 #[test]
@@ -81,7 +88,7 @@ fn standard_deep_weight_change_shrinks() {
     // layers (the spectral ratio of an N x N layer approaches N^-1/2 from
     // above). [-0.7, -0.3] rejects no shrinking (0) and the N^-1 of the
     // hidden-layer Frobenius ratio.
-    let (first, hidden) = log_log_slopes(Scaling::Standard);
+    let (first, hidden, gap) = log_log_slopes(Scaling::Standard);
     assert!((-0.7..-0.3).contains(&first), "first-layer slope {first}");
     assert!(
         (-0.7..-0.3).contains(&hidden),
@@ -93,7 +100,7 @@ fn standard_deep_weight_change_shrinks() {
 fn mean_field_deep_weight_change_does_not_shrink() {
     // Measured slopes: -0.02 and 0.00. A band of +-0.15 leaves room for
     // seed noise and is far from the lazy -0.5.
-    let (first, hidden) = log_log_slopes(Scaling::MeanField);
+    let (first, hidden, _) = log_log_slopes(Scaling::MeanField);
     assert!((-0.15..0.15).contains(&first), "first-layer slope {first}");
     assert!(
         (-0.15..0.15).contains(&hidden),
