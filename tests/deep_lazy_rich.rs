@@ -83,7 +83,7 @@ fn log_log_slopes(scaling: Scaling) -> (f64, f64, f64) {
 }
 
 #[test]
-fn standard_deep_weight_change_shrinks() {
+fn standard_deep_changes_shrink() {
     // Measured slopes: -0.51 for the first layer, -0.45 for the hidden
     // layers (the spectral ratio of an N x N layer approaches N^-1/2 from
     // above). [-0.7, -0.3] rejects no shrinking (0) and the N^-1 of the
@@ -93,6 +93,13 @@ fn standard_deep_weight_change_shrinks() {
     assert!(
         (-0.7..-0.3).contains(&hidden),
         "hidden-layer slope {hidden}"
+    );
+    // The network's distance to its linearisation with the step-0 deep
+    // empirical NTK shrinks too (measured slope -0.43). A wrong step-0
+    // kernel would leave an order-one gap at every width.
+    assert!(
+        (-0.7..-0.25).contains(&gap),
+        "linearisation gap slope {gap}"
     );
 }
 
