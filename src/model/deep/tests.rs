@@ -299,3 +299,24 @@ fn empirical_ntk_matches_jacobian_gram() {
         }
     }
 }
+
+#[test]
+fn params_helpers_cover_hidden_layers() {
+    let arch = arch(3, Activation::Relu, Scaling::Standard, false);
+    let mut params = Params::sample(&arch, &mut ChaCha8Rng::seed_from_u64(2));
+    let entries: f64 = blocks_mut(&mut params)
+        .iter()
+        .flat_map(|block| block.iter())
+        .map(|v| v * v)
+        .sum();
+    assert!((params.norm_squared() - entries).abs() < 1e-12 * entries);
+
+    let zeros = params.zeros_like();
+    assert_eq!(zeros.hidden.len(), 2);
+    assert_eq!(zeros.hidden[1].w.dim(), (WIDTH, WIDTH));
+    assert_eq!(zeros.norm_squared(), 0.0);
+
+    assert!(params.is_finite());
+    params.hidden[1].b[0] = f64::NAN;
+    assert!(!params.is_finite(), "a NaN hidden bias went unnoticed");
+}
