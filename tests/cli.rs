@@ -105,6 +105,19 @@ weight_change_w2_spectral,weight_change_w3_spectral";
 }
 
 #[test]
+fn run_rejects_oversized_deep_network() {
+    // Two 16384 x 16384 hidden layers would need 4 GiB per parameter copy.
+    let out = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args(["run", "lazy-deep", "--steps", "1", "--set", "model.width=16384"])
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(contains("lower model.width or model.depth"));
+}
+
+#[test]
 fn run_digits_reports_accuracy() {
     let out = tempfile::tempdir().unwrap();
     lazyrich()

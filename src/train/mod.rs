@@ -44,4 +44,14 @@ pub enum TrainError {
     Kernel(#[from] KernelError),
     #[error("run diverged at step {step}: {reason}")]
     Diverged { step: u64, reason: String },
+    #[error(
+        "model.width = {width} with model.depth = {depth} needs {parameters} trainable \
+         parameters, more than the {max} a run may hold; lower model.width or model.depth"
+    )]
+    NetworkTooLarge {
+        width: usize,
+        depth: usize,
+        parameters: usize,
+        max: usize,
+    },
 }

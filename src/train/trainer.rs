@@ -25,6 +25,12 @@ pub const MAX_PROBE: usize = 256;
 /// later, from parameters near the float64 range).
 pub const EXPLOSION_FACTOR: f64 = 1e8;
 
+/// Largest number of trainable parameters a run may have. The trainer keeps
+/// four copies (current, initial, backup and gradient), so this limit is
+/// 4 GiB of float64 weights; only deep networks can reach it, at
+/// `(L - 1) N^2` hidden weights (width 8192 at depth 3 already exceeds it).
+pub const MAX_PARAMETERS: usize = 1 << 27;
+
 /// The fixed probe inputs of the kernel and feature metrics, with their
 /// step-0 features and kernel.
 pub(super) struct Probe {
@@ -78,6 +84,7 @@ impl Trainer {
 
     pub fn with_data(preset: &Preset, data: Dataset) -> Result<Self, TrainError> {
         let arch = Architecture::new(&preset.model, data.input_dim(), data.outputs());
+        check_size(&arch)?;
         let mut rng = ChaCha8Rng::seed_from_u64(preset.train.seed);
         let params = Params::sample(&arch, &mut rng);
 
@@ -245,6 +252,25 @@ impl Trainer {
             numerics: self.theory.numerics.clone(),
         }
     }
+}
+
+/// Rejects networks with more than `MAX_PARAMETERS` trainable entries, which
+/// would otherwise abort the process when the allocation fails.
+fn check_size(arch: &Architecture) -> Result<(), TrainError> {
+    let width = arch.width;
+    let per_layer = width.saturating_mul(width).saturating_add(width);
+    let hidden = per_layer.saturating_mul(arch.depth.saturating_sub(1));
+    let first_and_readout = width.saturating_mul(arch.input_dim + 1 + arch.outputs);
+    let parameters = hidden.saturating_add(first_and_readout);
+    if parameters <= MAX_PARAMETERS {
+        return Ok(());
+    }
+    Err(TrainError::NetworkTooLarge {
+        width,
+        depth: arch.depth,
+        parameters,
+        max: MAX_PARAMETERS,
+    })
 }
 
 fn build_probe(arch: &Architecture, params: &Params, data: &Dataset) -> Probe {
