@@ -109,7 +109,14 @@ fn run_rejects_oversized_deep_network() {
     // Two 16384 x 16384 hidden layers would need 4 GiB per parameter copy.
     let out = tempfile::tempdir().unwrap();
     lazyrich()
-        .args(["run", "lazy-deep", "--steps", "1", "--set", "model.width=16384"])
+        .args([
+            "run",
+            "lazy-deep",
+            "--steps",
+            "1",
+            "--set",
+            "model.width=16384",
+        ])
         .arg("--out")
         .arg(out.path())
         .assert()

@@ -26,9 +26,10 @@ pub const MAX_PROBE: usize = 256;
 pub const EXPLOSION_FACTOR: f64 = 1e8;
 
 /// Largest number of trainable parameters a run may have. The trainer keeps
-/// four copies (current, initial, backup and gradient), so this limit is
-/// 4 GiB of float64 weights; only deep networks can reach it, at
-/// `(L - 1) N^2` hidden weights (width 8192 at depth 3 already exceeds it).
+/// four copies (current, initial, backup and gradient), so the limit is
+/// 4 GiB of float64 weights. Only deep networks reach it, because their
+/// `(L - 1) N^2` hidden weights grow with the square of the width: width
+/// 8192 at depth 3 already exceeds it.
 pub const MAX_PARAMETERS: usize = 1 << 27;
 
 /// The fixed probe inputs of the kernel and feature metrics, with their
