@@ -1,4 +1,5 @@
-//! Parameters of the two-layer network and its forward pass.
+//! Parameters of the network (hidden layers included) and the forward pass
+//! of one hidden layer.
 //!
 //! ```text
 //! h_j(x) = sigma_w (w_j . x) / sqrt(D) + sigma_b b_j
