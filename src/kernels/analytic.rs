@@ -1,4 +1,4 @@
-//! Infinite-width NNGP and NTK matrices of the one-hidden-layer network.
+//! Infinite-width NNGP and NTK matrices of the network with `model.depth` hidden layers.
 
 use ndarray::{Array1, Array2, ArrayView2};
 
@@ -6,7 +6,7 @@ use super::closed_form::{
     PairExpectations, erf_expectations, identity_expectations, leaky_relu_expectations,
     relu_expectations,
 };
-use super::hermite::{PointSeries, expand_points, mehler_expectations};
+use super::deep::{LayeredPoints, deep_kernel_entry};
 use super::input::AugmentedInputs;
 use super::pair::PairCovariance;
 use super::quadrature::quadrature_expectations;
@@ -24,21 +24,24 @@ pub struct Kernels {
     pub ntk: Array2<f64>,
 }
 
-/// Computes the NNGP and NTK of the network output `g` between the rows of `x1` (`P1 x D`) and `x2`
-/// (`P2 x D`); both matrices are `P1 x P2`.
+/// Computes the NNGP and NTK of the network output `g` between the rows of `x1` (`P1 x D`)
+/// and `x2` (`P2 x D`); both matrices are `P1 x P2`.
 ///
 /// ```text
-/// K0(x, x')    = sigma_w^2 (x . x') / D + sigma_b^2
+/// K^1 = Theta^1 = K0(x, x') = sigma_w^2 (x . x') / D + sigma_b^2
+/// K^(l+1)     = sigma_w^2 E[phi(u) phi(v)] + sigma_b^2             l = 1..L-1
+/// Theta^(l+1) = K^(l+1) + sigma_w^2 E[phi'(u) phi'(v)] Theta^l
 /// K(x, x')     = sigma_a^2 E[phi(u) phi(v)]
-/// Theta(x, x') = K(x, x') + sigma_a^2 E[phi'(u) phi'(v)] K0(x, x')
-/// (u, v) ~ N(0, [[K0(x, x), K0(x, x')], [K0(x, x'), K0(x', x')]])
+/// Theta(x, x') = K(x, x') + sigma_a^2 E[phi'(u) phi'(v)] Theta^L(x, x')
+/// (u, v) ~ N(0, [[K^l(x, x), K^l(x, x')], [K^l(x, x'), K^l(x', x')]]) at each layer l
 /// ```
 ///
-/// Uses `model.activation`, `sigma_w`, `sigma_b` and `sigma_a` and ignores the width and
-/// the scaling: the kernels of `f = g / gamma` are these divided by `gamma^2`. Relu, leaky
-/// relu, erf and identity use closed forms. Tanh, gelu and softplus use a Hermite series
-/// per point where it converges and quadrature for the other pairs, both accurate to
-/// about 1e-10 relative for pre-activation variances up to 50.
+/// with `L = model.depth` hidden layers (see [`deep`](super::deep)). Uses
+/// `model.activation`, `depth`, `sigma_w`, `sigma_b` and `sigma_a` and ignores the width
+/// and the scaling: the kernels of `f = g / gamma` are these divided by `gamma^2`. Relu,
+/// leaky relu, erf and identity use closed forms. Tanh, gelu and softplus use a Hermite
+/// series per point where it converges and quadrature for the other pairs, both accurate
+/// to about 1e-10 relative for pre-activation variances up to 50.
 ///
 /// When `x1` and `x2` have equal contents, only the upper triangle is computed and
 /// mirrored, so both matrices are exactly symmetric. Large matrices are computed on
@@ -57,16 +60,16 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
     );
     let symmetric = x1 == x2;
     let first = AugmentedInputs::new(x1, model.sigma_w, model.sigma_b);
-    let first_series = point_series(model.activation, &first);
+    let first_layers = LayeredPoints::new(model, first.variances());
     // In the symmetric case the second set borrows the first instead of repeating it.
     let separate = (!symmetric).then(|| {
         let inputs = AugmentedInputs::new(x2, model.sigma_w, model.sigma_b);
-        let series = point_series(model.activation, &inputs);
-        (inputs, series)
+        let layers = LayeredPoints::new(model, inputs.variances());
+        (inputs, layers)
     });
-    let (second, second_series) = match &separate {
-        Some((inputs, series)) => (inputs, series.as_slice()),
-        None => (&first, first_series.as_slice()),
+    let (second, second_layers) = match &separate {
+        Some((inputs, layers)) => (inputs, layers),
+        None => (&first, &first_layers),
     };
 
     let columns = second.len();
@@ -75,8 +78,7 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
         (start..columns)
             .map(|j| {
                 let pair = first.pair(i, second, j);
-                let series = (first_series[i].as_ref(), second_series[j].as_ref());
-                kernel_entry(model, &pair, series)
+                deep_kernel_entry(model, first_layers.point(i), second_layers.point(j), pair)
             })
             .collect()
     };
@@ -141,53 +143,24 @@ where
     })
 }
 
-/// Computes the diagonals `(K(x_i, x_i), Theta(x_i, x_i))` for the rows of the `P x D` matrix `x`;
-/// each has length `P`. Equal to the diagonals of [`analytic_kernels`] with `x1 = x2 = x`.
+/// Computes the diagonals `(K(x_i, x_i), Theta(x_i, x_i))` for the rows of the `P x D`
+/// matrix `x`; each has length `P`. Equal to the diagonals of [`analytic_kernels`] with
+/// `x1 = x2 = x`.
 pub fn analytic_kernels_diag(
     model: &ModelConfig,
     x: ArrayView2<f64>,
 ) -> (Array1<f64>, Array1<f64>) {
     let inputs = AugmentedInputs::new(x, model.sigma_w, model.sigma_b);
-    let series = point_series(model.activation, &inputs);
+    let layers = LayeredPoints::new(model, inputs.variances());
     let mut nngp = Array1::zeros(inputs.len());
     let mut ntk = Array1::zeros(inputs.len());
     for i in 0..inputs.len() {
         let pair = inputs.pair(i, &inputs, i);
-        let (k, theta) = kernel_entry(model, &pair, (series[i].as_ref(), series[i].as_ref()));
+        let point = layers.point(i);
+        let (k, theta) = deep_kernel_entry(model, point, point, pair);
         nngp[i] = k;
         ntk[i] = theta;
     }
-    (nngp, ntk)
-}
-
-/// Expands each input in a Hermite series for activations without a closed form (see
-/// [`hermite`](super::hermite)); `None` entries use quadrature.
-fn point_series(activation: Activation, inputs: &AugmentedInputs) -> Vec<Option<PointSeries>> {
-    match activation {
-        Activation::Tanh | Activation::Gelu | Activation::Softplus => {
-            expand_points(activation, inputs.variances())
-        }
-        Activation::Relu | Activation::Erf | Activation::Identity | Activation::LeakyRelu => {
-            vec![None; inputs.len()]
-        }
-    }
-}
-
-/// Computes `(K, Theta)` for one pair of inputs, through the Hermite series when both points have
-/// one and it converges, else through [`pair_expectations`].
-fn kernel_entry(
-    model: &ModelConfig,
-    pair: &PairCovariance,
-    series: (Option<&PointSeries>, Option<&PointSeries>),
-) -> (f64, f64) {
-    let fast = match series {
-        (Some(first), Some(second)) => mehler_expectations(first, second, pair.cos),
-        _ => None,
-    };
-    let expectations = fast.unwrap_or_else(|| pair_expectations(model.activation, pair));
-    let readout = model.sigma_a * model.sigma_a;
-    let nngp = readout * expectations.value;
-    let ntk = nngp + readout * expectations.derivative * pair.covariance();
     (nngp, ntk)
 }
 

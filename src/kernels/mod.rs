@@ -71,6 +71,8 @@
 
 pub mod analytic;
 pub mod closed_form;
+pub mod deep;
+pub mod gap;
 pub mod gauss_hermite;
 pub mod gauss_legendre;
 pub mod graded_rule;
