@@ -1,6 +1,6 @@
 //! Infinite-width NNGP and NTK matrices of the network with `model.depth` hidden layers.
 
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 
 use super::closed_form::{
     PairExpectations, erf_expectations, identity_expectations, leaky_relu_expectations,
@@ -14,6 +14,8 @@ use crate::config::types::{Activation, ModelConfig};
 
 /// Kernel matrices with at least this many entries are computed on several threads.
 const PARALLEL_MIN_ENTRIES: usize = 4096;
+/// Rows per block of work; each block computes its cosines as one matrix product.
+const ROW_BLOCK: usize = 32;
 
 /// NNGP and NTK matrices over the same pairs of inputs.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,74 +75,120 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
     };
 
     let columns = second.len();
-    let compute_row = |i: usize| -> Vec<(f64, f64)> {
-        let start = if symmetric { i } else { 0 };
-        (start..columns)
-            .map(|j| {
-                let pair = first.pair(i, second, j);
-                deep_kernel_entry(model, first_layers.point(i), second_layers.point(j), pair)
-            })
-            .collect()
+    let fill_block = |start: usize, mut nngp: ArrayViewMut2<f64>, mut ntk: ArrayViewMut2<f64>| {
+        let block = start..start + nngp.nrows();
+        // The symmetric case needs the upper triangle only: columns from the block's start.
+        let first_column = if symmetric { start } else { 0 };
+        let cosines = first.cosines(block.clone(), second, first_column..columns);
+        for (row, i) in block.enumerate() {
+            let from = if symmetric { i } else { 0 };
+            for j in from..columns {
+                let cos = cosines[[row, j - first_column]];
+                let pair = first.pair_from_cosine(i, second, j, cos);
+                let (k, theta) =
+                    deep_kernel_entry(model, first_layers.point(i), second_layers.point(j), pair);
+                nngp[[row, j]] = k;
+                ntk[[row, j]] = theta;
+            }
+        }
     };
     let mut kernels = Kernels {
         nngp: Array2::zeros((first.len(), columns)),
         ntk: Array2::zeros((first.len(), columns)),
     };
-    for (i, row) in compute_rows(first.len(), columns, compute_row) {
-        let start = if symmetric { i } else { 0 };
-        for (j, (k, theta)) in (start..columns).zip(row) {
-            kernels.nngp[[i, j]] = k;
-            kernels.ntk[[i, j]] = theta;
-            if symmetric {
-                kernels.nngp[[j, i]] = k;
-                kernels.ntk[[j, i]] = theta;
-            }
-        }
+    fill_row_blocks(&mut kernels, fill_block);
+    if symmetric {
+        mirror_upper_triangles(&mut kernels);
     }
     kernels
 }
 
-/// Evaluates `compute_row` for rows `0..rows` and returns `(row index, row)` in any order.
+/// Calls `fill(start, nngp_rows, ntk_rows)` on blocks of `ROW_BLOCK` rows of both matrices.
 ///
 /// Matrices with at least `PARALLEL_MIN_ENTRIES` entries are split across
-/// `std::thread::available_parallelism()` scoped threads, each taking every n-th row so
-/// that the shorter rows of a triangle are spread evenly. A panic in a worker is resumed
-/// on the calling thread.
-fn compute_rows<F>(rows: usize, columns: usize, compute_row: F) -> Vec<(usize, Vec<(f64, f64)>)>
+/// `std::thread::available_parallelism()` scoped threads, which take the blocks in turn,
+/// so that the shorter rows of a triangle are spread evenly. A panic in a worker is
+/// resumed on the calling thread.
+fn fill_row_blocks<F>(kernels: &mut Kernels, fill: F)
 where
-    F: Fn(usize) -> Vec<(f64, f64)> + Sync,
+    F: Fn(usize, ArrayViewMut2<f64>, ArrayViewMut2<f64>) + Sync,
 {
+    let (rows, columns) = kernels.nngp.dim();
     let threads = if rows * columns >= PARALLEL_MIN_ENTRIES {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(rows)
+        std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         1
     };
-    if threads <= 1 {
-        return (0..rows).map(|i| (i, compute_row(i))).collect();
+    let blocks = kernels
+        .nngp
+        .axis_chunks_iter_mut(Axis(0), ROW_BLOCK)
+        .zip(kernels.ntk.axis_chunks_iter_mut(Axis(0), ROW_BLOCK))
+        .enumerate();
+    let mut work: Vec<Vec<_>> = (0..threads).map(|_| Vec::new()).collect();
+    for (index, (nngp, ntk)) in blocks {
+        work[index % threads].push((index * ROW_BLOCK, nngp, ntk));
     }
-    let compute_row = &compute_row;
+    let fill = &fill;
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|offset| {
+        let workers: Vec<_> = work
+            .into_iter()
+            .map(|blocks| {
                 scope.spawn(move || {
-                    (offset..rows)
-                        .step_by(threads)
-                        .map(|i| (i, compute_row(i)))
-                        .collect::<Vec<_>>()
+                    for (start, nngp, ntk) in blocks {
+                        fill(start, nngp, ntk);
+                    }
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+        for worker in workers {
+            worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+    });
+}
+
+/// Copies the upper triangles of both square matrices onto their lower ones, one matrix
+/// per thread when there are several.
+fn mirror_upper_triangles(kernels: &mut Kernels) {
+    let size = kernels.nngp.nrows();
+    let parallel = size * size >= PARALLEL_MIN_ENTRIES
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (nngp, ntk) = (&mut kernels.nngp, &mut kernels.ntk);
+    if parallel {
+        std::thread::scope(|scope| {
+            scope.spawn(|| mirror_upper_triangle(nngp));
+            mirror_upper_triangle(ntk);
+        });
+    } else {
+        mirror_upper_triangle(nngp);
+        mirror_upper_triangle(ntk);
+    }
+}
+
+/// Copies the upper triangle of a square matrix onto the lower one, tile by tile so that
+/// the transposed reads stay in cache.
+fn mirror_upper_triangle(matrix: &mut Array2<f64>) {
+    const TILE: usize = 32;
+    let size = matrix.nrows();
+    let Some(data) = matrix.as_slice_mut() else {
+        // Not reached: the kernels are allocated in standard layout.
+        for i in 0..size {
+            for j in i + 1..size {
+                matrix[[j, i]] = matrix[[i, j]];
+            }
+        }
+        return;
+    };
+    for row_tile in (0..size).step_by(TILE) {
+        for column_tile in (row_tile..size).step_by(TILE) {
+            for i in row_tile..(row_tile + TILE).min(size) {
+                for j in column_tile.max(i + 1)..(column_tile + TILE).min(size) {
+                    data[j * size + i] = data[i * size + j];
+                }
+            }
+        }
+    }
 }
 
 /// Computes the diagonals `(K(x_i, x_i), Theta(x_i, x_i))` for the rows of the `P x D`
@@ -428,6 +476,56 @@ mod timing {
         let user: f64 = fields.get(11)?.parse().ok()?;
         let system: f64 = fields.get(12)?.parse().ok()?;
         Some((user + system) / 100.0)
+    }
+
+    /// Prints wall and CPU time of one call on `P x 64` Gaussian inputs.
+    fn time_gaussian_inputs(activation: Activation, depth: usize, size: usize) {
+        use rand::SeedableRng;
+        use rand_distr::Distribution;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let x = Array2::from_shape_simple_fn((size, 64), || {
+            rand_distr::StandardNormal.sample(&mut rng)
+        });
+        let model = ModelConfig {
+            width: 1,
+            depth,
+            activation,
+            sigma_w: 1.0,
+            sigma_b: 1.0,
+            sigma_a: 1.0,
+            scaling: Scaling::Standard,
+            gamma0: 1.0,
+            center: false,
+        };
+        let cpu_before = process_cpu_seconds();
+        let start = std::time::Instant::now();
+        let kernels = analytic_kernels(&model, x.view(), x.view());
+        let elapsed = start.elapsed();
+        let cpu = match (process_cpu_seconds(), cpu_before) {
+            (Some(after), Some(before)) => format!("{:.3} s", after - before),
+            _ => "unavailable".to_string(),
+        };
+        println!(
+            "{} depth {depth}, {size} x {size}, D = 64: wall {elapsed:?}, CPU {cpu} \
+             (NTK trace {:.6})",
+            activation.name(),
+            kernels.ntk.diag().sum()
+        );
+    }
+
+    /// Run with `cargo test --release --lib time_gaussian -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn time_gaussian_kernels() {
+        let filter = std::env::var("LAZYRICH_TIME_FILTER").unwrap_or_default();
+        for activation in Activation::ALL {
+            for (depth, size) in [(1, 1024), (1, 2048), (3, 1024)] {
+                let name = format!("{} {depth} {size}", activation.name());
+                if name.contains(&filter) {
+                    time_gaussian_inputs(activation, depth, size);
+                }
+            }
+        }
     }
 
     #[test]

@@ -214,3 +214,168 @@ fn point_series(activation: Activation, variances: &Array1<f64>) -> Vec<Option<P
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::f64::consts::PI;
+
+    use ndarray::array;
+
+    use super::*;
+    use crate::config::types::Scaling;
+    use crate::kernels::analytic::analytic_kernels;
+
+    fn model(activation: Activation, depth: usize, sigma_b: f64) -> ModelConfig {
+        ModelConfig {
+            width: 1,
+            depth,
+            activation,
+            sigma_w: 1.2,
+            sigma_b,
+            sigma_a: 0.9,
+            scaling: Scaling::Standard,
+            gamma0: 1.0,
+            center: false,
+        }
+    }
+
+    /// The recursion written out with `acos` on generic inputs, where it is accurate.
+    fn naive_relu(model: &ModelConfig, q1: f64, q2: f64, c: f64) -> (f64, f64) {
+        let (weight, bias) = (model.sigma_w.powi(2), model.sigma_b.powi(2));
+        let (mut q1, mut q2, mut c, mut tangent) = (q1, q2, c, c);
+        let kernels = |q1: f64, q2: f64, c: f64| {
+            let t = (c / (q1 * q2).sqrt()).clamp(-1.0, 1.0).acos();
+            let value = (q1 * q2).sqrt() / (2.0 * PI) * (t.sin() + (PI - t) * t.cos());
+            (value, (PI - t) / (2.0 * PI))
+        };
+        for _ in 1..model.depth {
+            let (value, derivative) = kernels(q1, q2, c);
+            tangent = weight * value + bias + weight * derivative * tangent;
+            (q1, q2, c) = (
+                weight * q1 / 2.0 + bias,
+                weight * q2 / 2.0 + bias,
+                weight * value + bias,
+            );
+        }
+        let (value, derivative) = kernels(q1, q2, c);
+        let readout = model.sigma_a.powi(2);
+        (readout * value, readout * (value + derivative * tangent))
+    }
+
+    #[test]
+    fn relu_recursion_matches_naive_formula() {
+        let x = array![[0.3, -1.2], [1.1, 0.4]];
+        for depth in 1..=4 {
+            let model = model(Activation::Relu, depth, 0.5);
+            let kernels = analytic_kernels(&model, x.view(), x.view());
+            let k0 = |a: usize, b: usize| {
+                model.sigma_w.powi(2) * x.row(a).dot(&x.row(b)) / 2.0 + model.sigma_b.powi(2)
+            };
+            let (nngp, ntk) = naive_relu(&model, k0(0, 0), k0(1, 1), k0(0, 1));
+            // At an angle of about 1.3 rad acos is well conditioned: rounding only.
+            assert!(
+                (kernels.nngp[[0, 1]] - nngp).abs() < 1e-14,
+                "depth {depth} NNGP"
+            );
+            assert!(
+                (kernels.ntk[[0, 1]] - ntk).abs() < 1e-14,
+                "depth {depth} NTK"
+            );
+        }
+    }
+
+    #[test]
+    fn relu_second_layer_angle_is_accurate_when_nearly_collinear() {
+        // Without bias and with equal norms, the second layer's angle t2 satisfies
+        // 1 - cos t2 = (pi (1 - cos t) - (sin t - t cos t)) / pi, so for t = 1e-7
+        // t2 = t sqrt(1 - 2 t / (3 pi) + O(t^2)) to 1e-14 relative.
+        let angle = 1e-7_f64;
+        let x = array![[1.0, 0.0], [angle.cos(), angle.sin()]];
+        let model = model(Activation::Relu, 2, 0.0);
+        let kernels = analytic_kernels(&model, x.view(), x.view());
+        let second_angle = angle * (1.0 - 2.0 * angle / (3.0 * PI)).sqrt();
+        let q1 = model.sigma_w.powi(2) / 2.0;
+        let q2 = model.sigma_w.powi(2) * q1 / 2.0;
+        let value =
+            q2 / (2.0 * PI) * (second_angle.sin() + (PI - second_angle) * second_angle.cos());
+        let first_value = q1 / (2.0 * PI) * (angle.sin() + (PI - angle) * angle.cos());
+        let first_derivative = (PI - angle) / (2.0 * PI);
+        let tangent = model.sigma_w.powi(2) * (first_value + first_derivative * q1 * angle.cos());
+        let readout = model.sigma_a.powi(2);
+        let expected = readout * (value + (PI - second_angle) / (2.0 * PI) * tangent);
+        // acos(c / sqrt(q q')) would be off by about 1e-8 rad here, which moves the NTK
+        // by 1e-9 relative.
+        let error = (kernels.ntk[[0, 1]] - expected).abs() / expected;
+        assert!(error < 1e-14, "relative error {error:e}");
+    }
+
+    #[test]
+    fn duplicated_points_stay_identical_at_depth() {
+        let x = array![[0.7, -0.4], [0.7, -0.4], [-1.5, 0.2]];
+        for activation in Activation::ALL {
+            let kernels = analytic_kernels(&model(activation, 4, 0.3), x.view(), x.view());
+            for matrix in [&kernels.nngp, &kernels.ntk] {
+                assert_eq!(matrix[[0, 1]], matrix[[0, 0]], "{activation:?} ({matrix})");
+                assert_eq!(matrix[[0, 2]], matrix[[1, 2]], "{activation:?} ({matrix})");
+            }
+        }
+    }
+
+    #[test]
+    fn duplicated_points_have_angle_zero_at_every_layer() {
+        let points = LayeredPoints::new(&model(Activation::Relu, 3, 0.4), &array![2.0]);
+        let layers = points.point(0);
+        for layer in 0..2 {
+            let weight = 1.2_f64.powi(2);
+            let covariance = weight * layers[layer].square_mean + 0.16;
+            let mean = weight * layers[layer].square_mean;
+            let variance = layers[layer + 1].variance;
+            let pair = next_pair((variance, variance), (mean, mean), 0.16, covariance, 0.0);
+            assert_eq!(pair.angle(), 0.0, "layer {}", layer + 2);
+            assert_eq!(pair.sin, 0.0, "layer {}", layer + 2);
+        }
+    }
+
+    #[test]
+    fn zero_input_without_bias_keeps_variance_zero() {
+        let x = array![[0.0, 0.0], [1.0, -2.0]];
+        for activation in [Activation::Relu, Activation::Erf, Activation::Tanh] {
+            let model = model(activation, 3, 0.0);
+            let inputs = crate::kernels::input::AugmentedInputs::new(x.view(), 1.2, 0.0);
+            let points = LayeredPoints::new(&model, inputs.variances());
+            assert!(
+                points.point(0).iter().all(|layer| layer.variance == 0.0),
+                "{activation:?}"
+            );
+            let kernels = analytic_kernels(&model, x.view(), x.view());
+            assert_eq!(kernels.nngp[[0, 0]], 0.0, "{activation:?}");
+            assert_eq!(kernels.nngp[[0, 1]], 0.0, "{activation:?}");
+            assert!(kernels.ntk.iter().all(|v| v.is_finite()), "{activation:?}");
+        }
+    }
+
+    #[test]
+    fn antipodal_pair_stays_antipodal_for_odd_activations() {
+        let x = array![[1.0, 2.0], [-1.0, -2.0]];
+        for activation in [Activation::Erf, Activation::Identity, Activation::Tanh] {
+            let kernels = analytic_kernels(&model(activation, 3, 0.0), x.view(), x.view());
+            // An odd phi maps u to -u exactly, so the kernels are exactly opposite.
+            assert_eq!(
+                kernels.nngp[[0, 1]],
+                -kernels.nngp[[0, 0]],
+                "{activation:?}"
+            );
+            assert!(kernels.ntk[[0, 1]].is_finite(), "{activation:?}");
+        }
+    }
+
+    #[test]
+    fn next_pair_gap_keeps_sine_of_small_angle() {
+        // q = q' = 1, c = cos t, gap = 1 - cos t computed exactly: sin t is recovered to
+        // rounding, where sqrt(1 - c^2) would be off by 1e-9 relative at t = 1e-7.
+        let angle = 1e-7_f64;
+        let gap = 2.0 * (angle / 2.0).sin().powi(2);
+        let pair = next_pair((1.0, 1.0), (1.0, 1.0), 0.0, angle.cos(), gap);
+        assert!((pair.sin - angle.sin()).abs() < 1e-22);
+    }
+}
