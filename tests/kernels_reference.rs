@@ -61,7 +61,7 @@ struct Measured {
     missing: usize,
 }
 
-/// The network of one reference case.
+/// Builds the network of one reference case.
 fn case_model(case: &ReferenceCase) -> ModelConfig {
     ModelConfig {
         width: 1,

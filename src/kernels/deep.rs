@@ -239,7 +239,8 @@ mod tests {
         }
     }
 
-    /// The recursion written out with `acos` on generic inputs, where it is accurate.
+    /// Computes the relu recursion with `acos` at every layer, which is accurate on generic
+    /// inputs.
     fn naive_relu(model: &ModelConfig, q1: f64, q2: f64, c: f64) -> (f64, f64) {
         let (weight, bias) = (model.sigma_w.powi(2), model.sigma_b.powi(2));
         let (mut q1, mut q2, mut c, mut tangent) = (q1, q2, c, c);
@@ -285,7 +286,7 @@ mod tests {
     }
 
     #[test]
-    fn relu_second_layer_angle_is_accurate_when_nearly_collinear() {
+    fn relu_depth_two_nearly_collinear() {
         // Without bias and with equal norms, the second layer's angle t2 satisfies
         // 1 - cos t2 = (pi (1 - cos t) - (sin t - t cos t)) / pi, so for t = 1e-7
         // t2 = t sqrt(1 - 2 t / (3 pi) + O(t^2)) to 1e-14 relative.

@@ -55,7 +55,7 @@ Z_LIMIT = 12
 QUAD_TOLERANCE = 1e-15
 
 CLOSED_FORM_ACTIVATIONS = ["relu", "leaky-relu", "erf", "identity"]
-QUADRATURE_ACTIVATIONS = ["tanh", "gelu", "softplus"]
+QUADRATURE_ACTIVATIONS = ["gelu", "tanh", "softplus"]
 # (sigma_w, sigma_b, sigma_a). Without a bias the zero input has variance 0.
 CLOSED_FORM_SIGMAS = [(1.0, 0.0, 1.0), (1.5, 0.5, 0.8), (0.7, 2.0, 1.3)]
 QUADRATURE_SIGMAS = [(1.0, 0.0, 1.0), (1.5, 0.5, 0.8), (2.0, 1.0, 1.1)]
@@ -286,7 +286,7 @@ def quadrature_expectations(activation, q1, q2, cos, sin):
 
 
 def layer_expectations(activation, q1, q2, c, cos, sin):
-    """E[phi(u) phi(v)] and E[phi'(u) phi'(v)] by the closed form or by quadrature."""
+    """Return E[phi(u) phi(v)] and E[phi'(u) phi'(v)] by the closed form or by quadrature."""
     if activation in CLOSED_FORM_ACTIVATIONS:
         return closed_form_expectations(activation, q1, q2, c, cos, sin)
     return quadrature_expectations(activation, q1, q2, cos, sin)
@@ -307,8 +307,11 @@ def moments_pair(q1, q2, c):
 
 
 def deep_entry(task):
-    """(i, j) entries of both matrices for every depth 1..max_depth, and the largest
-    pre-activation variances of both points over those layers; runs in a worker process."""
+    """Return the (i, j) entries of both matrices for every depth 1..max_depth.
+
+    Each entry also lists the largest pre-activation variance of both points over the
+    layers so far. Runs in a worker process.
+    """
     _, activation, x1, x2, sigmas, digits, max_depth = task
     sigma_w, sigma_b, sigma_a = (mp.mpf(v) for v in sigmas)
     mp.mp.dps = digits
@@ -347,11 +350,12 @@ def mpmath_entry(task):
     return float(nngp), float(nngp + readout * derivative * c)
 
 
-def mpmath_matrices(pool, cache, activation, inputs, sigmas, depth, save):
+def mpmath_matrices(pool, cache, activation, inputs, sigmas, depth, save, cached_only=False):
     """Full NNGP and NTK matrices and the largest variance of each point over the layers.
 
     Duplicated inputs reuse the entries computed once. `cache` maps a task's repr to its
-    result; it is read and extended, and `save()` is called after every new entry. Depth 1 uses one-layer tasks. Deeper cases share one
+    result; it is read and extended, and `save()` is called after every new entry. With
+    `cached_only`, a case with any entry missing from the cache returns None. Depth 1 uses one-layer tasks. Deeper cases share one
     task per pair that runs the recursion to the largest depth and keeps every layer.
     """
     digits = 40 if activation in CLOSED_FORM_ACTIVATIONS else 20
@@ -371,6 +375,8 @@ def mpmath_matrices(pool, cache, activation, inputs, sigmas, depth, save):
         }
         worker = deep_entry
     missing = [pair for pair in pairs if repr(tasks[pair]) not in cache]
+    if cached_only and missing:
+        return None
     for pair, entry in zip(missing, pool.imap(worker, [tasks[pair] for pair in missing])):
         cache[repr(tasks[pair])] = entry
         save()
@@ -679,6 +685,11 @@ def main():
         help="JSON file that keeps computed mpmath entries, so an interrupted run resumes",
     )
     parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="write only the mpmath cases whose entries are all in the cache",
+    )
+    parser.add_argument(
         "--skip-checks",
         action="store_true",
         help="skip the Monte Carlo and closed-form checks, when resuming a run that passed them",
@@ -705,9 +716,20 @@ def main():
     cache = load_cache(arguments.cache)
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         for activation, set_name, inputs, sigmas, depth in plan():
-            nngp, ntk, variances = mpmath_matrices(
-                pool, cache, activation, inputs, sigmas, depth, lambda: save_cache(arguments.cache, cache)
+            matrices = mpmath_matrices(
+                pool,
+                cache,
+                activation,
+                inputs,
+                sigmas,
+                depth,
+                lambda: save_cache(arguments.cache, cache),
+                arguments.cached_only,
             )
+            if matrices is None:
+                print(f"mpmath {activation} {sigmas} depth {depth} skipped: not cached", file=sys.stderr)
+                continue
+            nngp, ntk, variances = matrices
             if activation in QUADRATURE_ACTIVATIONS:
                 assert max(variances) <= MAX_QUADRATURE_VARIANCE, (activation, sigmas, variances)
             mpmath_cases.append(case(activation, set_name, sigmas, depth, nngp, ntk, variances))
