@@ -1,5 +1,6 @@
-//! The empirical NTK and NNGP of a wide network with three hidden layers
-//! against the infinite-width layer recursion.
+//! The empirical NTK and NNGP of a wide standard-scaled network with three
+//! hidden layers against the analytic deep kernels and against the
+//! infinite-width layer recursion written out below.
 //!
 //! ```text
 //! K^1 = Theta^1 = sigma_w^2 x.x' / D + sigma_b^2
@@ -17,7 +18,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use lazyrich::config::types::{Activation, ModelConfig, Scaling};
-use lazyrich::kernels::{PairCovariance, pair_expectations};
+use lazyrich::kernels::{PairCovariance, analytic_kernels, pair_expectations};
 use lazyrich::model::{
     Architecture, Features, Params, empirical_nngp, empirical_ntk, input_kernel,
 };
@@ -108,5 +109,17 @@ fn wide_deep_kernels_match_recursion() {
         let ntk_gap = relative_frobenius_gap(&ntk, &ntk_limit);
         assert!(nngp_gap < 0.05, "{activation:?}: NNGP gap {nngp_gap}");
         assert!(ntk_gap < 0.05, "{activation:?}: NTK gap {ntk_gap}");
+
+        let analytic = analytic_kernels(&model, x.view(), x.view());
+        let analytic_nngp_gap = relative_frobenius_gap(&nngp, &analytic.nngp);
+        let analytic_ntk_gap = relative_frobenius_gap(&ntk, &analytic.ntk);
+        assert!(
+            analytic_nngp_gap < 0.05,
+            "{activation:?}: gap to the analytic NNGP {analytic_nngp_gap}"
+        );
+        assert!(
+            analytic_ntk_gap < 0.05,
+            "{activation:?}: gap to the analytic NTK {analytic_ntk_gap}"
+        );
     }
 }
