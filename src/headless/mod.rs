@@ -1,6 +1,7 @@
 //! Headless commands: run, kernel, presets, check; CSV and JSON writers.
 
 pub mod files;
+pub mod grid;
 pub mod interrupt;
 pub mod kernel;
 pub mod number;

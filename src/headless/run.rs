@@ -13,6 +13,7 @@ use crate::train::{TrainError, Trainer};
 
 use super::HeadlessError;
 use super::files::AtomicFile;
+use super::grid::write_grid;
 use super::interrupt::Interrupt;
 use super::number::format_float;
 use super::predictions::write_predictions;
@@ -64,7 +65,11 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
         .map_err(|source| HeadlessError::io(&options.out, source))?;
     let mut trainer = Trainer::new(preset)?;
     let metrics_path = options.out.join("metrics.csv");
-    let mut metrics = MetricsWriter::create(&metrics_path, trainer.dataset().is_classification())?;
+    let columns = ExtraColumns {
+        accuracy: trainer.dataset().is_classification(),
+        teacher: trainer.dataset().teacher.is_some(),
+    };
+    let mut metrics = MetricsWriter::create(&metrics_path, columns)?;
     let progress = progress_bar(steps, options.progress);
 
     let started = Instant::now();
@@ -105,6 +110,7 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
         interrupted: interrupted(),
     };
     write_predictions(&trainer, &options.out.join("predictions.csv"))?;
+    write_grid(&trainer, &options.out.join("grid.csv"))?;
     let summary = Summary::new(&trainer, &report);
     write_summary(&summary, &options.out.join("summary.json"))?;
     Ok(report)
@@ -123,26 +129,38 @@ fn progress_bar(steps: u64, requested: bool) -> ProgressBar {
     bar
 }
 
+/// Optional columns of `metrics.csv` after the fixed metrics.
+#[derive(Clone, Copy)]
+struct ExtraColumns {
+    /// `test_accuracy`, for classification.
+    accuracy: bool,
+    /// `teacher_alignment`, for teacher data.
+    teacher: bool,
+}
+
 /// Streams metric rows to `metrics.csv`.
 struct MetricsWriter {
     path: PathBuf,
     writer: csv::Writer<AtomicFile>,
-    classification: bool,
+    columns: ExtraColumns,
 }
 
 impl MetricsWriter {
-    fn create(path: &Path, classification: bool) -> Result<Self, HeadlessError> {
+    fn create(path: &Path, columns: ExtraColumns) -> Result<Self, HeadlessError> {
         let file = AtomicFile::create(path).map_err(|source| HeadlessError::io(path, source))?;
         let writer = csv::Writer::from_writer(file);
         let mut header = vec!["step"];
         header.extend(METRIC_NAMES);
-        if classification {
+        if columns.accuracy {
             header.push("test_accuracy");
+        }
+        if columns.teacher {
+            header.push("teacher_alignment");
         }
         let mut this = MetricsWriter {
             path: path.to_path_buf(),
             writer,
-            classification,
+            columns,
         };
         this.writer
             .write_record(&header)
@@ -157,8 +175,11 @@ impl MetricsWriter {
     fn write(&mut self, row: &MetricRow) -> Result<(), HeadlessError> {
         let mut record = vec![row.step.to_string()];
         record.extend(row.values.iter().map(|&v| format_float(v)));
-        if self.classification {
+        if self.columns.accuracy {
             record.push(format_float(row.test_accuracy.unwrap_or(f64::NAN)));
+        }
+        if self.columns.teacher {
+            record.push(format_float(row.teacher_alignment.unwrap_or(f64::NAN)));
         }
         self.writer
             .write_record(&record)

@@ -22,6 +22,7 @@
 pub mod measures;
 pub mod observe;
 pub mod optimizer;
+pub mod plane;
 pub mod runner;
 pub mod snapshot;
 pub mod theory;

@@ -13,6 +13,7 @@ use crate::model::{
 
 use super::TrainError;
 use super::optimizer::Stepper;
+use super::plane::PlaneGrid;
 use super::snapshot::RunInfo;
 use super::theory::{InitialNetwork, Theory};
 
@@ -61,6 +62,8 @@ pub struct Trainer {
     pub(super) posterior: PosteriorAverage,
     pub(super) step: u64,
     pub(super) w0_spectral: f64,
+    /// Grid of the decision-function view, for 2-D inputs.
+    pub(super) plane: Option<PlaneGrid>,
     /// Training loss at the first step, the reference of `EXPLOSION_FACTOR`.
     initial_loss: Option<f64>,
     divergence: Option<(u64, String)>,
@@ -94,6 +97,7 @@ impl Trainer {
         };
         let theory = Theory::build(preset, &data, init)?;
         let probe = build_probe(&arch, &params, &data);
+        let plane = PlaneGrid::new(&data, &arch, &params, centred);
         let w0_spectral = super::measures::spectral_norm(params.w.view());
         let outputs = data.outputs();
         let tests = data.x_test.nrows();
@@ -117,6 +121,7 @@ impl Trainer {
             },
             step: 0,
             w0_spectral,
+            plane,
             initial_loss: None,
             divergence: None,
             params,
@@ -138,6 +143,17 @@ impl Trainer {
 
     pub fn params(&self) -> &Params {
         &self.params
+    }
+
+    /// The network's first output on the grid of a 2-D run, `None` otherwise.
+    pub fn plane_view(&self) -> Option<super::plane::PlaneView> {
+        let plane = self.plane.as_ref()?;
+        Some(plane.view(&self.arch, &self.params))
+    }
+
+    /// The grid inputs of a 2-D run, `GRID_SIDE^2 x 2`.
+    pub fn plane_inputs(&self) -> Option<&Array2<f64>> {
+        self.plane.as_ref().map(|plane| &plane.inputs)
     }
 
     /// Step and reason of the divergence (a non-finite or exploded loss), if any.
