@@ -14,7 +14,21 @@ fn load(name: &str) -> Preset {
 fn bundled_names_in_order() {
     assert_eq!(
         bundled_preset_names(),
-        vec!["lazy-1d", "rich-1d", "bayes-1d", "bayes-rich-1d", "digits"]
+        vec![
+            "lazy-1d",
+            "rich-1d",
+            "bayes-1d",
+            "bayes-rich-1d",
+            "digits",
+            "xor",
+            "circles",
+            "spirals",
+            "teacher",
+            "csv-demo",
+            "width-sweep",
+            "gamma-sweep",
+            "digits-size",
+        ]
     );
 }
 
@@ -78,16 +92,17 @@ fn override_on_bundled_preset() {
 #[test]
 fn list_starts_with_bundled() {
     let entries = list_presets();
+    let bundled = bundled_preset_names().len();
     let names: Vec<&str> = entries
         .iter()
-        .take(5)
+        .take(bundled)
         .map(|entry| entry.name.as_str())
         .collect();
     assert_eq!(names, bundled_preset_names());
     assert!(
         entries
             .iter()
-            .take(5)
+            .take(bundled)
             .all(|entry| entry.source == "bundled")
     );
 }
