@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::types::Activation;
 
-/// The column that holds the regression target of a CSV table.
+/// Column of a CSV table that contains the regression target.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CsvTarget {
@@ -27,7 +27,7 @@ pub enum HeaderMode {
     Auto,
 }
 
-/// Where a CSV dataset comes from and which column is the target.
+/// Source files and target column of a CSV dataset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsvConfig {
     /// Path of the table. For a preset file it is resolved against the

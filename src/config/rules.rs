@@ -118,7 +118,7 @@ pub(crate) fn check_x_order(
 }
 
 /// Rejects a key set for a data kind it does not apply to. `applies`
-/// tells whether the key applies to a kind, and `applies_to` names those
+/// returns whether the key applies to a kind, and `applies_to` names those
 /// kinds in the message, e.g. "the 1-D kinds".
 pub(crate) fn check_applies_to_kind<T>(
     field: Option<&Field<T>>,

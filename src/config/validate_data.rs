@@ -12,7 +12,7 @@ use super::types::{
 };
 use super::validate::{DEFAULT_X_MAX, DEFAULT_X_MIN, choice, integer, number};
 
-/// Where the relative data paths of a preset point.
+/// Base of the relative data paths of a preset.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum DataFolder {
     /// A folder on disk: the preset file's folder.

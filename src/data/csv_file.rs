@@ -6,7 +6,7 @@ use ndarray::{Array1, Array2};
 use super::error::DataError;
 use crate::config::types::{CsvTarget, HeaderMode};
 
-/// How [`parse_table`] reads the text.
+/// Options of [`parse_table`]: header detection and the target column.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableOptions {
     pub header: HeaderMode,
@@ -40,10 +40,10 @@ struct Record {
 ///
 /// # Errors
 ///
-/// `TableCell` for a missing, non-numeric or non-finite cell (with its
-/// line, 1-based column and header name), `TableRowLength` for a short or
-/// long row, and `Table` for a table without data rows, with fewer than two
-/// columns, or whose target column does not exist.
+/// `TableCell` for a missing, non-numeric or non-finite cell, with its
+/// line, 1-based column and header name. `TableRowLength` for a short or
+/// long row. `Table` for a table without data rows or with fewer than two
+/// columns, and for a target column that does not exist.
 pub fn parse_table(text: &str, source: &str, options: &TableOptions) -> Result<Table, DataError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let records = read_records(text, source)?;

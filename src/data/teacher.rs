@@ -23,7 +23,7 @@ use crate::config::types::DataConfig;
 /// data.teacher_neurons`, `phi* = data.teacher_activation`.
 ///
 /// Shapes: inputs `train x D` and `test x D`, targets `train x 1` and
-/// `test x 1`, and `Dataset::teacher` holds the `k x D` directions.
+/// `test x 1`, and `Dataset::teacher` contains the `k x D` directions.
 ///
 /// # Errors
 ///

@@ -1,8 +1,8 @@
 //! `lazyrich sweep`: trains every point of a grid (times seeds) on all
 //! cores through the headless `run`, then writes and prints the results.
 //!
-//! Output folder: `runs/NNNN/` holds each run's own files, `sweep.csv` one
-//! row per run, `sweep_summary.csv` the mean and standard error per grid
+//! Output folder: `runs/NNNN/` contains each run's own files, `sweep.csv`
+//! one row per run, `sweep_summary.csv` the mean and standard error per grid
 //! point, `sweep_slopes.csv` the width slopes (for a grid on `model.width`)
 //! and `sweep.json` the manifest that `--merge` checks.
 
@@ -36,7 +36,7 @@ const EXTRA_METRICS: [&str; 4] = [
     "ntk_accuracy",
 ];
 
-/// What to sweep.
+/// Settings of a sweep: the preset, the grid, the seeds and the output.
 pub struct SweepOptions {
     pub preset: String,
     /// `--set` arguments applied to every run.
@@ -141,7 +141,7 @@ pub fn sweep(options: &SweepOptions) -> Result<SweepReport, SweepFailure> {
     })
 }
 
-/// Every metric column of `sweep.csv`, in order.
+/// Returns the metric columns of `sweep.csv`, in order.
 pub fn metric_columns() -> Vec<String> {
     METRIC_NAMES
         .iter()

@@ -33,6 +33,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<SweepTable, SweepFailure
         }
         first.get_or_insert(manifest);
     }
+
     let Some(manifest) = first else {
         return Err(merge_error(out, "no folders to merge".to_string()));
     };
@@ -44,6 +45,7 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<SweepTable, SweepFailure
             rows.len()
         );
     }
+
     let table = SweepTable {
         keys: manifest.grid.iter().map(|axis| axis.key.clone()).collect(),
         columns: metric_columns(),

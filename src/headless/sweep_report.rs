@@ -1,4 +1,4 @@
-//! What a sweep prints: the aligned table of grid points and, for a grid
+//! Printed sweep report: the aligned table of grid points and, for a grid
 //! on `model.width`, the log-log slopes of the change metrics.
 
 use std::path::Path;

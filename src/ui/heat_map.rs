@@ -139,8 +139,8 @@ mod tests {
         ascii: true,
     };
 
-    /// A 4 x 4 grid on [-1, 1]^2 whose output is `x1` (negative on the left
-    /// half, positive on the right), with one point of each class.
+    /// Builds a 4 x 4 grid on [-1, 1]^2 whose output is `x1` (negative on
+    /// the left half, positive on the right), with one point of each class.
     fn plane() -> PlaneView {
         let axis = vec![-1.0, -1.0 / 3.0, 1.0 / 3.0, 1.0];
         let values = (0..16).map(|k| axis[k % 4]).collect();
