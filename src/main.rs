@@ -246,7 +246,9 @@ fn run(preset: &str, steps: Option<u64>, overrides: &[String], out: PathBuf) -> 
             }
             ExitCode::SUCCESS
         }
-        Err(HeadlessError::Train(TrainError::Data(error))) => {
+        Err(HeadlessError::Train(
+            error @ (TrainError::Data(_) | TrainError::NetworkTooLarge { .. }),
+        )) => {
             eprintln!("error: {error}");
             ExitCode::from(EXIT_INVALID)
         }

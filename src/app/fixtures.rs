@@ -131,6 +131,7 @@ pub fn sample_row(step: u64) -> MetricRow {
         kernel_alignment_uncentred: 0.9,
         weight_change_w_spectral: 0.1,
         teacher_alignment: None,
+        hidden_weight_change: Vec::new(),
     }
 }
 

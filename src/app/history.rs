@@ -359,6 +359,7 @@ mod tests {
             kernel_alignment_uncentred: 0.0,
             weight_change_w_spectral: 0.0,
             teacher_alignment: None,
+            hidden_weight_change: Vec::new(),
         };
         histories.push_row(&row);
         for (i, name) in METRIC_NAMES.iter().enumerate() {

@@ -8,7 +8,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::types::{Optimizer, Preset};
-use crate::train::snapshot::{METRIC_NAMES, MetricRow};
+use crate::train::snapshot::{METRIC_NAMES, MetricRow, layer_metric_names};
 use crate::train::{TrainError, Trainer};
 
 use super::HeadlessError;
@@ -65,9 +65,10 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
         .map_err(|source| HeadlessError::io(&options.out, source))?;
     let mut trainer = Trainer::new(preset)?;
     let metrics_path = options.out.join("metrics.csv");
-    let columns = ExtraColumns {
-        accuracy: trainer.dataset().is_classification(),
+    let columns = MetricColumns {
+        classification: trainer.dataset().is_classification(),
         teacher: trainer.dataset().teacher.is_some(),
+        layers: layer_metric_names(preset.model.depth),
     };
     let mut metrics = MetricsWriter::create(&metrics_path, columns)?;
     let progress = progress_bar(steps, options.progress);
@@ -129,34 +130,37 @@ fn progress_bar(steps: u64, requested: bool) -> ProgressBar {
     bar
 }
 
-/// Optional columns of `metrics.csv` after the fixed metrics.
-#[derive(Clone, Copy)]
-struct ExtraColumns {
-    /// `test_accuracy`, for classification.
-    accuracy: bool,
-    /// `teacher_alignment`, for teacher data.
+/// Columns of `metrics.csv` beyond `step` and `METRIC_NAMES`.
+struct MetricColumns {
+    /// Adds `test_accuracy`.
+    classification: bool,
+    /// Adds `teacher_alignment`, for teacher data.
     teacher: bool,
+    /// Per-layer weight-change columns of a deep network, empty at depth 1.
+    layers: Vec<String>,
 }
 
 /// Streams metric rows to `metrics.csv`.
 struct MetricsWriter {
     path: PathBuf,
     writer: csv::Writer<AtomicFile>,
-    columns: ExtraColumns,
+    columns: MetricColumns,
 }
 
 impl MetricsWriter {
-    fn create(path: &Path, columns: ExtraColumns) -> Result<Self, HeadlessError> {
+    fn create(path: &Path, columns: MetricColumns) -> Result<Self, HeadlessError> {
         let file = AtomicFile::create(path).map_err(|source| HeadlessError::io(path, source))?;
         let writer = csv::Writer::from_writer(file);
         let mut header = vec!["step"];
         header.extend(METRIC_NAMES);
-        if columns.accuracy {
+        if columns.classification {
             header.push("test_accuracy");
         }
         if columns.teacher {
             header.push("teacher_alignment");
         }
+        let layers = columns.layers.clone();
+        header.extend(layers.iter().map(String::as_str));
         let mut this = MetricsWriter {
             path: path.to_path_buf(),
             writer,
@@ -175,12 +179,13 @@ impl MetricsWriter {
     fn write(&mut self, row: &MetricRow) -> Result<(), HeadlessError> {
         let mut record = vec![row.step.to_string()];
         record.extend(row.values.iter().map(|&v| format_float(v)));
-        if self.columns.accuracy {
+        if self.columns.classification {
             record.push(format_float(row.test_accuracy.unwrap_or(f64::NAN)));
         }
         if self.columns.teacher {
             record.push(format_float(row.teacher_alignment.unwrap_or(f64::NAN)));
         }
+        record.extend(row.layer_metric_values().into_iter().map(format_float));
         self.writer
             .write_record(&record)
             .map_err(|e| self.csv_error(e))

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::train::Trainer;
-use crate::train::snapshot::METRIC_NAMES;
+use crate::train::snapshot::{METRIC_NAMES, layer_metric_names};
 
 use super::HeadlessError;
 use super::files::write_atomic;
@@ -26,6 +26,13 @@ impl Summary {
         }
         if let Some(alignment) = report.last.teacher_alignment {
             last.insert("teacher_alignment".into(), json!(alignment));
+        }
+        let layer_names = layer_metric_names(preset.model.depth);
+        for (name, value) in layer_names
+            .into_iter()
+            .zip(report.last.layer_metric_values())
+        {
+            last.insert(name, json!(value));
         }
         let info = trainer.info();
         let numerics = &info.numerics;
