@@ -31,7 +31,7 @@ pub struct MetricRow {
     /// `|W_t - W_0|_2 / |W_0|_2`, spectral-norm ratio of the first layer.
     pub weight_change_w_spectral: f64,
     /// Fraction of `|W_t|_F^2` in the teacher subspace (see
-    /// [`crate::data::teacher_alignment`]); `None` unless the data has a teacher.
+    /// [`crate::data::teacher_alignment`]), `None` unless the data has a teacher.
     pub teacher_alignment: Option<f64>,
     /// Weight change of the hidden layers `2..L` in order, empty at depth 1.
     pub hidden_weight_change: Vec<LayerChange>,

@@ -161,13 +161,14 @@ impl Trainer {
         &self.params
     }
 
-    /// The network's first output on the grid of a 2-D run, `None` otherwise.
+    /// Evaluates the network's first output on the grid of a 2-D run;
+    /// returns `None` for other runs.
     pub fn plane_view(&self) -> Option<super::plane::PlaneView> {
         let plane = self.plane.as_ref()?;
         Some(plane.view(&self.arch, &self.params))
     }
 
-    /// The grid inputs of a 2-D run, `GRID_SIDE^2 x 2`.
+    /// Returns the grid inputs of a 2-D run, `GRID_SIDE^2 x 2`.
     pub fn plane_inputs(&self) -> Option<&Array2<f64>> {
         self.plane.as_ref().map(|plane| &plane.inputs)
     }
