@@ -66,33 +66,7 @@ enum Command {
     /// sweep_summary.csv (mean and standard error per grid point), sweep_slopes.csv
     /// (log-log slopes against model.width, when it is swept), sweep.json and each
     /// run's own files under runs/. Seed offset s adds s to train.seed and data.seed.
-    Sweep {
-        /// Preset name or path to a preset file (omit with --merge).
-        #[arg(required_unless_present = "merge")]
-        preset: Option<String>,
-        /// A swept key and its values, e.g. --grid model.width=256,1024 (repeatable);
-        /// replaces the preset's [sweep] grid.
-        #[arg(long, value_name = "SECTION.KEY=V1,V2,...")]
-        grid: Vec<String>,
-        /// Seeds per grid point (overrides sweep.seeds; default 1).
-        #[arg(long)]
-        seeds: Option<usize>,
-        /// Steps of every run (overrides train.steps).
-        #[arg(long)]
-        steps: Option<u64>,
-        /// Override a preset value in every run, e.g. --set data.kind=teacher (repeatable).
-        #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
-        overrides: Vec<String>,
-        /// Output folder, created if missing.
-        #[arg(long, default_value = "lazyrich-sweep")]
-        out: PathBuf,
-        /// Run only the runs whose index is i modulo n, e.g. --shard 0/4.
-        #[arg(long, value_name = "I/N")]
-        shard: Option<String>,
-        /// Merge the output folders of sharded sweeps into --out instead of running.
-        #[arg(long, num_args = 1.., value_name = "DIR", conflicts_with_all = ["preset", "grid", "shard"])]
-        merge: Vec<PathBuf>,
-    },
+    Sweep(SweepArguments),
     /// Compute the infinite-width NNGP and NTK between input points and write them as CSV.
     ///
     /// Writes nngp.csv and ntk.csv (P x P, training inputs), and with --test also
@@ -152,27 +126,7 @@ fn main() -> ExitCode {
             overrides,
             out,
         } => run(&preset, steps, &overrides, out),
-        Command::Sweep {
-            preset,
-            grid,
-            seeds,
-            steps,
-            overrides,
-            out,
-            shard,
-            merge,
-        } => match preset {
-            Some(preset) if merge.is_empty() => sweep::sweep(SweepArguments {
-                preset,
-                grid,
-                seeds,
-                steps,
-                overrides,
-                out,
-                shard,
-            }),
-            _ => sweep::merge(&merge, &out),
-        },
+        Command::Sweep(arguments) => sweep::sweep_command(arguments),
         Command::Kernel {
             preset,
             overrides,

@@ -11,24 +11,51 @@ use lazyrich::train::TrainError;
 
 use crate::{EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_INVALID};
 
-/// The command-line arguments of a sweep that runs.
+/// The command-line arguments of `lazyrich sweep`.
+#[derive(clap::Args)]
 pub struct SweepArguments {
-    pub preset: String,
-    pub grid: Vec<String>,
-    pub seeds: Option<usize>,
-    pub steps: Option<u64>,
-    pub overrides: Vec<String>,
-    pub out: PathBuf,
-    pub shard: Option<String>,
+    /// Preset name or path to a preset file (omit with --merge).
+    #[arg(required_unless_present = "merge")]
+    preset: Option<String>,
+    /// A swept key and its values, e.g. --grid model.width=256,1024 (repeatable);
+    /// replaces the preset's [sweep] grid.
+    #[arg(long, value_name = "SECTION.KEY=V1,V2,...")]
+    grid: Vec<String>,
+    /// Seeds per grid point (overrides sweep.seeds; default 1).
+    #[arg(long)]
+    seeds: Option<usize>,
+    /// Steps of every run (overrides train.steps).
+    #[arg(long)]
+    steps: Option<u64>,
+    /// Override a preset value in every run, e.g. --set data.kind=teacher (repeatable).
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    overrides: Vec<String>,
+    /// Output folder, created if missing.
+    #[arg(long, default_value = "lazyrich-sweep")]
+    out: PathBuf,
+    /// Run only the runs whose index is i modulo n, e.g. --shard 0/4.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Merge the output folders of sharded sweeps into --out instead of running.
+    #[arg(long, num_args = 1.., value_name = "DIR", conflicts_with_all = ["preset", "grid", "shard"])]
+    merge: Vec<PathBuf>,
 }
 
-pub fn sweep(arguments: SweepArguments) -> ExitCode {
+/// Runs a sweep, or merges shard folders when `--merge` is given.
+pub fn sweep_command(arguments: SweepArguments) -> ExitCode {
+    match arguments.preset.clone() {
+        Some(preset) if arguments.merge.is_empty() => sweep(preset, arguments),
+        _ => merge(&arguments.merge, &arguments.out),
+    }
+}
+
+fn sweep(preset: String, arguments: SweepArguments) -> ExitCode {
     let shard = match arguments.shard.as_deref().map(parse_shard).transpose() {
         Ok(shard) => shard,
         Err(error) => return failure(&SweepFailure::Invalid(error)),
     };
     let options = SweepOptions {
-        preset: arguments.preset,
+        preset,
         overrides: arguments.overrides,
         grid: arguments.grid,
         seeds: arguments.seeds,
@@ -63,7 +90,7 @@ pub fn sweep(arguments: SweepArguments) -> ExitCode {
     }
 }
 
-pub fn merge(folders: &[PathBuf], out: &std::path::Path) -> ExitCode {
+fn merge(folders: &[PathBuf], out: &std::path::Path) -> ExitCode {
     match headless::merge(folders, out) {
         Ok(table) => {
             print!("{}", format_report(&table));

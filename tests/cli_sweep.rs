@@ -148,51 +148,40 @@ fn merge_rejects_mismatched_grids() {
         .stderr(contains("its grid differs"));
 }
 
-#[test]
-fn bad_grid_value_names_key_and_range() {
+/// Runs `lazyrich sweep lazy-1d ARGS` with a fresh output folder, expects
+/// exit code 2 (invalid input) and returns the output folder and stderr.
+fn invalid_sweep(args: &[&str]) -> (tempfile::TempDir, String) {
     let out = tempfile::tempdir().unwrap();
-    lazyrich()
-        .args(["sweep", "lazy-1d", "--grid", "model.width=16,0", "--out"])
+    let assert = lazyrich()
+        .args(["sweep", "lazy-1d"])
+        .args(args)
+        .arg("--out")
         .arg(out.path())
         .assert()
-        .code(2)
-        .stderr(contains(
-            "invalid grid value model.width=0: model.width = 0 is out of range: \
-             expected an integer from 1 to 65536",
-        ));
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    (out, stderr)
+}
+
+#[test]
+fn bad_grid_value_names_key_and_range() {
+    let (out, stderr) = invalid_sweep(&["--grid", "model.width=16,0"]);
+    let expected = "invalid grid value model.width=0: model.width = 0 is out of range: \
+                    expected an integer from 1 to 65536";
+    assert!(stderr.contains(expected), "{stderr}");
     assert!(!out.path().join("sweep.csv").exists());
 }
 
 #[test]
 fn misspelt_grid_key_suggests_name() {
-    let out = tempfile::tempdir().unwrap();
-    lazyrich()
-        .args([
-            "sweep",
-            "lazy-1d",
-            "--grid",
-            "model.scalng=standard",
-            "--out",
-        ])
-        .arg(out.path())
-        .assert()
-        .code(2)
-        .stderr(contains("model.scaling"));
+    let (_, stderr) = invalid_sweep(&["--grid", "model.scalng=standard"]);
+    assert!(stderr.contains("did you mean `model.scaling`?"), "{stderr}");
 }
 
 #[test]
 fn malformed_grid_and_shard_rejected() {
-    let out = tempfile::tempdir().unwrap();
-    lazyrich()
-        .args(["sweep", "lazy-1d", "--grid", "model.width", "--out"])
-        .arg(out.path())
-        .assert()
-        .code(2)
-        .stderr(contains("expected section.key=v1,v2,..."));
-    lazyrich()
-        .args(["sweep", "lazy-1d", "--shard", "2/2", "--out"])
-        .arg(out.path())
-        .assert()
-        .code(2)
-        .stderr(contains("expected i/n with 0 <= i < n"));
+    let (_, grid) = invalid_sweep(&["--grid", "model.width"]);
+    assert!(grid.contains("expected section.key=v1,v2,..."), "{grid}");
+    let (_, shard) = invalid_sweep(&["--shard", "2/2"]);
+    assert!(shard.contains("expected i/n with 0 <= i < n"), "{shard}");
 }
