@@ -1,5 +1,5 @@
 //! Command line of `lazyrich`: the TUI by default, and the headless
-//! commands `run`, `kernel`, `presets` and `check`.
+//! commands `run`, `sweep`, `kernel`, `presets` and `check`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +9,9 @@ use clap::{Parser, Subcommand};
 use lazyrich::config::{self, PresetError};
 use lazyrich::headless::{self, HeadlessError, KernelCommandError, KernelOptions, RunOptions};
 use lazyrich::train::TrainError;
+
+mod sweep;
+use sweep::SweepArguments;
 
 /// Exit code of invalid input: a bad preset, override or data file.
 const EXIT_INVALID: u8 = 2;
@@ -57,6 +60,13 @@ enum Command {
         #[arg(long, default_value = "lazyrich-out")]
         out: PathBuf,
     },
+    /// Train every point of a grid of settings, times seeds, on all cores.
+    ///
+    /// Writes sweep.csv (one row per run: the grid keys, seed, the final metrics),
+    /// sweep_summary.csv (mean and standard error per grid point), sweep_slopes.csv
+    /// (log-log slopes against model.width, when it is swept), sweep.json and each
+    /// run's own files under runs/. Seed offset s adds s to train.seed and data.seed.
+    Sweep(SweepArguments),
     /// Compute the infinite-width NNGP and NTK between input points and write them as CSV.
     ///
     /// Writes nngp.csv and ntk.csv (P x P, training inputs), and with --test also
@@ -116,6 +126,7 @@ fn main() -> ExitCode {
             overrides,
             out,
         } => run(&preset, steps, &overrides, out),
+        Command::Sweep(arguments) => sweep::sweep_command(arguments),
         Command::Kernel {
             preset,
             overrides,

@@ -21,7 +21,15 @@ fn bundled_names_in_order() {
             "bayes-rich-1d",
             "digits",
             "lazy-deep",
-            "rich-deep"
+            "rich-deep",
+            "xor",
+            "circles",
+            "spirals",
+            "teacher",
+            "csv-demo",
+            "width-sweep",
+            "gamma-sweep",
+            "digits-size",
         ]
     );
 }

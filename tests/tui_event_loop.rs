@@ -12,7 +12,7 @@ use lazyrich::app::App;
 use lazyrich::app::event_loop::{ExitReason, TrainerLink, run_event_loop};
 use lazyrich::config::types::{
     Activation, DataConfig, DataKind, Encoding, ModelConfig, Optimizer, Preset, Scaling,
-    TrainConfig,
+    SweepConfig, TrainConfig,
 };
 use lazyrich::train::snapshot::{Command, FunctionView, Numerics, RunInfo, RunState, Snapshot};
 use lazyrich::ui::Theme;
@@ -38,6 +38,7 @@ fn preset() -> Preset {
             x_max: 3.0,
             classes: Vec::new(),
             encoding: Encoding::PlusMinus,
+            ..DataConfig::default()
         },
         model: ModelConfig {
             width: 256,
@@ -59,6 +60,7 @@ fn preset() -> Preset {
             log_every: 10,
             seed: 0,
         },
+        sweep: SweepConfig::default(),
     }
 }
 

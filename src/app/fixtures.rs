@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::config::types::{
     Activation, DataConfig, DataKind, Encoding, ModelConfig, Optimizer, Preset, Scaling,
-    TrainConfig,
+    SweepConfig, TrainConfig,
 };
 use crate::train::snapshot::{FunctionView, MetricRow, Numerics, RunInfo, RunState, Snapshot};
 
@@ -23,6 +23,7 @@ pub fn sample_preset() -> Preset {
             x_max: 3.0,
             classes: Vec::new(),
             encoding: Encoding::PlusMinus,
+            ..DataConfig::default()
         },
         model: ModelConfig {
             width: 4096,
@@ -44,6 +45,7 @@ pub fn sample_preset() -> Preset {
             log_every: 10,
             seed: 2,
         },
+        sweep: SweepConfig::default(),
     }
 }
 
@@ -102,6 +104,7 @@ pub fn sample_view(info: &RunInfo) -> FunctionView {
         linearized: x.iter().map(|x| 0.8 * x.sin()).collect(),
         gp_mean: x.iter().map(|x| 0.95 * x.sin()).collect(),
         gp_sd: x.iter().map(|_| 0.1).collect(),
+        plane: None,
     }
 }
 
@@ -127,6 +130,7 @@ pub fn sample_row(step: u64) -> MetricRow {
         test_accuracy: Some(0.5 + 0.4 * (1.0 - decay)),
         kernel_alignment_uncentred: 0.9,
         weight_change_w_spectral: 0.1,
+        teacher_alignment: None,
         hidden_weight_change: Vec::new(),
     }
 }

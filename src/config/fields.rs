@@ -110,6 +110,32 @@ impl Document {
             min: CLASS_MIN,
             max: Some(CLASS_MAX),
         };
+        self.array(key, element_expect, |value| match value {
+            Value::Integer(integer) => Some(*integer),
+            _ => None,
+        })
+    }
+
+    /// Returns an array of strings. Each element is a field of its own,
+    /// keyed `key[index]`.
+    pub(crate) fn texts(
+        &self,
+        key: &str,
+    ) -> Result<Option<Field<Vec<Field<String>>>>, PresetError> {
+        self.array(key, Expect::Text, |value| match value {
+            Value::String(text) => Some(text.clone()),
+            _ => None,
+        })
+    }
+
+    /// Returns an array whose elements `extract` converts, or a wrong-type
+    /// error naming the first element it rejects.
+    fn array<T>(
+        &self,
+        key: &str,
+        element_expect: Expect,
+        extract: impl Fn(&Value) -> Option<T>,
+    ) -> Result<Option<Field<Vec<Field<T>>>>, PresetError> {
         let Some(array) = self.typed(key, |value| match value {
             Value::Array(items) => Some(items.clone()),
             _ => None,
@@ -121,15 +147,10 @@ impl Document {
         let mut elements = Vec::with_capacity(array.value.len());
         for (index, item) in array.value.iter().enumerate() {
             let element_key = format!("{}[{index}]", array.key);
-            let Value::Integer(integer) = item.value else {
+            let Some(value) = extract(&item.value) else {
                 return Err(wrong_type(&element_key, item, element_expect));
             };
-            elements.push(Field::from_item(
-                integer,
-                &element_key,
-                item,
-                element_expect,
-            ));
+            elements.push(Field::from_item(value, &element_key, item, element_expect));
         }
         Ok(Some(Field {
             value: elements,
@@ -138,6 +159,18 @@ impl Document {
             location: array.location,
             expect: array.expect,
         }))
+    }
+
+    /// Returns a value of any type, for keys that accept more than one TOML
+    /// type, such as `data.target` (a name or a column number).
+    pub(crate) fn any(&self, key: &str) -> Option<Field<Value>> {
+        let (spec, item) = self.get(key)?;
+        Some(Field::from_item(
+            item.value.clone(),
+            spec.key,
+            item,
+            spec.expect,
+        ))
     }
 
     /// Unwraps a required key's field, or reports the key as missing.

@@ -8,6 +8,7 @@ use super::error::{Location, PresetError, PresetErrorKind};
 use super::suggest::closest;
 use super::types::Preset;
 use super::validate::validate;
+use super::validate_data::DataFolder;
 
 /// A preset that `load_preset` can find by name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,7 +27,18 @@ pub struct PresetEntry {
 /// preset name unless the file sets `name`. Each `overrides` entry has the
 /// form `section.key=value` and replaces the file's value before
 /// validation, so it gets the same checks.
+///
+/// A relative `data.path` is resolved against the folder of `source`.
 pub fn parse_preset(text: &str, source: &str, overrides: &[String]) -> Result<Preset, PresetError> {
+    parse_preset_in(text, source, overrides, &DataFolder::of_file(source))
+}
+
+fn parse_preset_in(
+    text: &str,
+    source: &str,
+    overrides: &[String],
+    folder: &DataFolder,
+) -> Result<Preset, PresetError> {
     let mut document = Document::parse(text, source)?;
     for argument in overrides {
         document.apply_override(argument)?;
@@ -35,7 +47,7 @@ pub fn parse_preset(text: &str, source: &str, overrides: &[String]) -> Result<Pr
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
-    validate(&document, &stem)
+    validate(&document, &stem, folder)
 }
 
 /// Loads a preset from a file path or by name.
@@ -87,7 +99,8 @@ pub(crate) fn load_preset_from(
         return load_file(&file, overrides);
     }
     if let Some(text) = bundled_text(name_or_path) {
-        return parse_preset(text, &bundled_source(name_or_path), overrides);
+        let source = bundled_source(name_or_path);
+        return parse_preset_in(text, &source, overrides, &DataFolder::Bundled);
     }
     Err(unknown_preset(name_or_path, user_dir))
 }
@@ -282,7 +295,7 @@ mod tests {
         let folder = user_folder(&[("mine.toml", USER_PRESET)]);
         let error = load_preset_from("mien", &[], Some(folder.path())).expect_err("unknown");
         assert!(error.message.contains("did you mean `mine`?"), "{error}");
-        assert!(error.message.contains("rich-deep, mine"), "{error}");
+        assert!(error.message.contains("digits-size, mine"), "{error}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! defaults and applies the range and cross-field rules from `rules`.
 
 mod bundled;
+mod data_types;
 mod document;
 mod error;
 mod fields;
@@ -15,12 +16,13 @@ mod schema;
 mod suggest;
 pub mod types;
 mod validate;
+mod validate_data;
 
-pub use bundled::bundled_preset_names;
+pub use bundled::{bundled_data_file, bundled_preset_names};
 pub use error::{Location, PresetError, PresetErrorKind};
 pub use load::{PresetEntry, list_presets, load_preset, parse_preset, user_preset_dir};
 pub use types::{
-    Activation, DataConfig, DataKind, Encoding, ModelConfig, Optimizer, Preset, Scaling,
-    TrainConfig,
+    Activation, CsvConfig, CsvTarget, DataConfig, DataKind, Encoding, HeaderMode, ModelConfig,
+    Optimizer, Preset, Scaling, SweepConfig, TeacherConfig, TrainConfig,
 };
 pub use validate::{DEFAULT_X_MAX, DEFAULT_X_MIN, preset_warnings};

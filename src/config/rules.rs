@@ -1,6 +1,8 @@
 //! Validation rules, one function per rule. Each returns an error that names
 //! the offending key, its value and what would be accepted.
 
+use super::data_types::{CsvTarget, HeaderMode};
+use super::document::Value;
 use super::error::{PresetError, PresetErrorKind};
 use super::fields::Field;
 use super::schema::{Bound, Expect, MIN_CLASSES};
@@ -115,31 +117,74 @@ pub(crate) fn check_x_order(
     }
 }
 
-/// Rejects a key set for a data kind it does not apply to. `x_min` and
-/// `x_max` apply to the 1-D kinds (`for_one_dimensional = true`), and
-/// `classes` applies to digits (`false`).
+/// Rejects a key set for a data kind it does not apply to. `applies`
+/// returns whether the key applies to a kind, and `applies_to` names those
+/// kinds in the message, e.g. "the 1-D kinds".
 pub(crate) fn check_applies_to_kind<T>(
     field: Option<&Field<T>>,
     kind: DataKind,
-    for_one_dimensional: bool,
+    applies: fn(DataKind) -> bool,
+    applies_to: &str,
 ) -> Result<(), PresetError> {
     let Some(field) = field else {
         return Ok(());
     };
-    if kind.is_one_dimensional() == for_one_dimensional {
+    if applies(kind) {
         return Ok(());
     }
-    let applies_to = if for_one_dimensional {
-        "the 1-D kinds"
-    } else {
-        "data.kind = \"digits\""
-    };
     let problem = format!("is not allowed with data.kind = \"{}\"", kind.name());
     let remedy = format!(
         "no {} key, because it applies only to {applies_to}",
         field.key
     );
     Err(field.error_expecting(PresetErrorKind::Conflict, &problem, &remedy))
+}
+
+/// Converts `data.target`: a header name, or a column number from 1.
+pub(crate) fn to_column(field: &Field<Value>) -> Result<CsvTarget, PresetError> {
+    match &field.value {
+        Value::String(name) if !name.is_empty() => Ok(CsvTarget::Name(name.clone())),
+        Value::Integer(number) => match usize::try_from(*number) {
+            Ok(number) if number >= 1 => Ok(CsvTarget::Number(number)),
+            _ => Err(field.error(PresetErrorKind::OutOfRange, "is out of range")),
+        },
+        Value::String(_) => Err(field.error(PresetErrorKind::InvalidValue, "is invalid")),
+        _ => Err(field.error(PresetErrorKind::WrongType, "has the wrong type")),
+    }
+}
+
+/// Converts `data.header`: `true`, `false` or `"auto"`.
+pub(crate) fn to_header(field: &Field<Value>) -> Result<HeaderMode, PresetError> {
+    match &field.value {
+        Value::Boolean(true) => Ok(HeaderMode::Present),
+        Value::Boolean(false) => Ok(HeaderMode::Absent),
+        Value::String(text) if text == "auto" => Ok(HeaderMode::Auto),
+        Value::String(text) => {
+            let problem = match closest(text, &["auto", "true", "false"]) {
+                Some(suggestion) => format!("is invalid (did you mean {suggestion}?)"),
+                None => "is invalid".to_string(),
+            };
+            Err(field.error(PresetErrorKind::InvalidValue, &problem))
+        }
+        _ => Err(field.error(PresetErrorKind::WrongType, "has the wrong type")),
+    }
+}
+
+/// Requires `data.teacher_neurons <= data.input_dim`, so the teacher's
+/// directions can be orthonormal. The error points at `teacher_neurons`.
+pub(crate) fn check_teacher_neurons(
+    neurons: Option<&Field<i128>>,
+    input_dim: usize,
+) -> Result<(), PresetError> {
+    match neurons {
+        Some(field) if usize::try_from(field.value).is_ok_and(|k| k > input_dim) => Err(field
+            .error_expecting(
+                PresetErrorKind::OutOfRange,
+                "is out of range",
+                &format!("an integer from 1 to data.input_dim = {input_dim}"),
+            )),
+        _ => Ok(()),
+    }
 }
 
 /// Requires `train + test` to fit in the digit rows of the chosen classes.

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// Sections of a preset file, in the order they are documented.
-pub(crate) const SECTIONS: [&str; 3] = ["data", "model", "train"];
+pub(crate) const SECTIONS: [&str; 4] = ["data", "model", "train", "sweep"];
 
 /// Keys allowed outside any section.
 pub(crate) const TOP_LEVEL_KEYS: [&str; 2] = ["name", "description"];
@@ -33,6 +33,12 @@ pub(crate) enum Expect {
     Boolean,
     /// An array of at least two distinct digit classes.
     Classes,
+    /// A CSV column: a header name or a 1-based column number.
+    Column,
+    /// `true`, `false` or `"auto"`.
+    Header,
+    /// An array of sweep grid entries `"section.key=v1,v2,..."`.
+    GridEntries,
 }
 
 /// Smallest and largest digit class, and the minimum number of classes.
@@ -63,6 +69,11 @@ impl fmt::Display for Expect {
                 f,
                 "an array of at least {MIN_CLASSES} distinct integers from {CLASS_MIN} to {CLASS_MAX}"
             ),
+            Expect::Column => f.write_str("a column name or a column number >= 1"),
+            Expect::Header => f.write_str("true, false or \"auto\""),
+            Expect::GridEntries => {
+                f.write_str("an array of strings such as \"model.width=256,1024\"")
+            }
         }
     }
 }
@@ -74,7 +85,10 @@ pub(crate) struct KeySpec {
     pub expect: Expect,
 }
 
-pub(crate) const DATA_KINDS: &[&str] = &["sine-1d", "abs-1d", "step-1d", "cubic-1d", "digits"];
+pub(crate) const DATA_KINDS: &[&str] = &[
+    "sine-1d", "abs-1d", "step-1d", "cubic-1d", "digits", "xor", "circles", "spirals", "teacher",
+    "csv",
+];
 pub(crate) const ENCODINGS: &[&str] = &["one-hot", "plus-minus"];
 pub(crate) const ACTIVATIONS: &[&str] = &[
     "relu",
@@ -90,6 +104,12 @@ pub(crate) const OPTIMIZERS: &[&str] = &["gd", "langevin"];
 
 /// Largest hidden width a preset may ask for.
 pub(crate) const MAX_WIDTH: i128 = 65536;
+
+/// Largest input dimension of the teacher data.
+pub(crate) const MAX_INPUT_DIM: i128 = 4096;
+
+/// Largest number of seeds per sweep grid point.
+pub(crate) const MAX_SEEDS: i128 = 1000;
 
 /// Largest number of hidden layers a preset may ask for.
 pub(crate) const MAX_DEPTH: i128 = 16;
@@ -121,6 +141,25 @@ pub(crate) const KEYS: &[KeySpec] = &[
     spec("data.x_max", Expect::Number(Bound::Any)),
     spec("data.classes", Expect::Classes),
     spec("data.encoding", Expect::Choice(ENCODINGS)),
+    spec("data.path", Expect::Text),
+    spec("data.test_path", Expect::Text),
+    spec("data.target", Expect::Column),
+    spec("data.header", Expect::Header),
+    spec(
+        "data.input_dim",
+        Expect::Integer {
+            min: 1,
+            max: Some(MAX_INPUT_DIM),
+        },
+    ),
+    spec(
+        "data.teacher_neurons",
+        Expect::Integer {
+            min: 1,
+            max: Some(MAX_INPUT_DIM),
+        },
+    ),
+    spec("data.teacher_activation", Expect::Choice(ACTIVATIONS)),
     spec(
         "model.width",
         Expect::Integer {
@@ -149,6 +188,14 @@ pub(crate) const KEYS: &[KeySpec] = &[
     spec("train.steps", AT_LEAST_0),
     spec("train.log_every", AT_LEAST_1),
     spec("train.seed", AT_LEAST_0),
+    spec("sweep.grid", Expect::GridEntries),
+    spec(
+        "sweep.seeds",
+        Expect::Integer {
+            min: 1,
+            max: Some(MAX_SEEDS),
+        },
+    ),
 ];
 
 /// Looks up a dotted key such as `model.width`.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::data_types::{CsvConfig, CsvTarget, HeaderMode, SweepConfig, TeacherConfig};
+
 /// Hidden-layer nonlinearity `phi`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -191,20 +193,43 @@ pub enum DataKind {
     Cubic1d,
     /// Bundled UCI handwritten digits, 8x8 pixels.
     Digits,
+    /// Two classes in the plane, labelled by the sign of `x1 x2`.
+    Xor,
+    /// Two classes in the plane: an inner and an outer circle.
+    Circles,
+    /// Two classes in the plane: two interleaved spirals.
+    Spirals,
+    /// Gaussian inputs in `D` dimensions, targets from a random teacher network.
+    Teacher,
+    /// A table read from a CSV file.
+    Csv,
 }
 
 impl DataKind {
-    pub const ALL: [DataKind; 5] = [
+    pub const ALL: [DataKind; 10] = [
         DataKind::Sine1d,
         DataKind::Abs1d,
         DataKind::Step1d,
         DataKind::Cubic1d,
         DataKind::Digits,
+        DataKind::Xor,
+        DataKind::Circles,
+        DataKind::Spirals,
+        DataKind::Teacher,
+        DataKind::Csv,
     ];
 
     /// Returns whether the inputs are scalars drawn on `[x_min, x_max]`.
     pub fn is_one_dimensional(self) -> bool {
-        !matches!(self, DataKind::Digits)
+        matches!(
+            self,
+            DataKind::Sine1d | DataKind::Abs1d | DataKind::Step1d | DataKind::Cubic1d
+        )
+    }
+
+    /// Returns whether the data are two classes in the plane with +-1 targets.
+    pub fn is_planar(self) -> bool {
+        matches!(self, DataKind::Xor | DataKind::Circles | DataKind::Spirals)
     }
 
     pub fn name(self) -> &'static str {
@@ -214,6 +239,11 @@ impl DataKind {
             DataKind::Step1d => "step-1d",
             DataKind::Cubic1d => "cubic-1d",
             DataKind::Digits => "digits",
+            DataKind::Xor => "xor",
+            DataKind::Circles => "circles",
+            DataKind::Spirals => "spirals",
+            DataKind::Teacher => "teacher",
+            DataKind::Csv => "csv",
         }
     }
 }
@@ -256,6 +286,32 @@ pub struct DataConfig {
     /// Digit classes to keep (classification only).
     pub classes: Vec<u8>,
     pub encoding: Encoding,
+    /// File, target column and header of `kind = "csv"`; `None` for other kinds.
+    #[serde(default)]
+    pub csv: Option<CsvConfig>,
+    /// Teacher network of `kind = "teacher"`.
+    #[serde(default)]
+    pub teacher: TeacherConfig,
+}
+
+/// The defaults of a `[data]` section on 16 points of `sin(x)`, with the
+/// 1-D range of [`crate::config::DEFAULT_X_MIN`] and `DEFAULT_X_MAX`.
+impl Default for DataConfig {
+    fn default() -> Self {
+        DataConfig {
+            kind: DataKind::Sine1d,
+            train: 16,
+            test: 200,
+            noise: 0.0,
+            seed: 0,
+            x_min: -3.0,
+            x_max: 3.0,
+            classes: (0..=9).collect(),
+            encoding: Encoding::OneHot,
+            csv: None,
+            teacher: TeacherConfig::default(),
+        }
+    }
 }
 
 /// A validated run description: data, model and training settings.
@@ -266,4 +322,7 @@ pub struct Preset {
     pub data: DataConfig,
     pub model: ModelConfig,
     pub train: TrainConfig,
+    /// Default grid of `lazyrich sweep`; empty when the preset has none.
+    #[serde(default)]
+    pub sweep: SweepConfig,
 }

@@ -5,10 +5,8 @@ use super::document::Document;
 use super::error::PresetError;
 use super::fields::Field;
 use super::rules;
-use super::types::{
-    Activation, DataConfig, DataKind, Encoding, ModelConfig, Optimizer, Preset, Scaling,
-    TrainConfig,
-};
+use super::types::{Activation, ModelConfig, Optimizer, Preset, Scaling, SweepConfig, TrainConfig};
+use super::validate_data::{DataFolder, validate_data};
 
 /// Input range of the 1-D generators when a preset sets none.
 pub const DEFAULT_X_MIN: f64 = -3.0;
@@ -16,65 +14,27 @@ pub const DEFAULT_X_MAX: f64 = 3.0;
 
 /// Validates every setting of `document`. `default_name` is the preset name
 /// when the file sets none.
-pub(crate) fn validate(document: &Document, default_name: &str) -> Result<Preset, PresetError> {
+/// `folder` is where the data paths of `kind = "csv"` are resolved.
+pub(crate) fn validate(
+    document: &Document,
+    default_name: &str,
+    folder: &DataFolder,
+) -> Result<Preset, PresetError> {
     let name = document
         .text("name")?
         .map_or(default_name.to_string(), |field| field.value);
     let description = document.text("description")?.map(|field| field.value);
-    let data = validate_data(document)?;
+    let data = validate_data(document, folder)?;
     let model = validate_model(document)?;
     let train = validate_train(document)?;
+    let sweep = validate_sweep(document)?;
     Ok(Preset {
         name,
         description: description.unwrap_or_default(),
         data,
         model,
         train,
-    })
-}
-
-fn validate_data(document: &Document) -> Result<DataConfig, PresetError> {
-    let kind_field = document.require("data.kind", document.text("data.kind")?)?;
-    let kind = rules::to_choice(&kind_field, &DataKind::ALL, DataKind::name)?;
-    let train_field = document.require("data.train", document.integer("data.train")?)?;
-    let train: usize = rules::to_integer(&train_field)?;
-    let test = document.require("data.test", document.integer("data.test")?)?;
-    let test: usize = rules::to_integer(&test)?;
-
-    let x_min_field = document.number("data.x_min")?;
-    let x_max_field = document.number("data.x_max")?;
-    let classes_field = document.integers("data.classes")?;
-    rules::check_applies_to_kind(x_min_field.as_ref(), kind, true)?;
-    rules::check_applies_to_kind(x_max_field.as_ref(), kind, true)?;
-    rules::check_applies_to_kind(classes_field.as_ref(), kind, false)?;
-
-    let x_min = number(x_min_field.as_ref(), DEFAULT_X_MIN)?;
-    let x_max = number(x_max_field.as_ref(), DEFAULT_X_MAX)?;
-    rules::check_x_order((x_min_field.as_ref(), x_min), (x_max_field.as_ref(), x_max))?;
-
-    let classes = match &classes_field {
-        Some(field) => rules::to_classes(field)?,
-        None => (0..=9).collect(),
-    };
-    if kind == DataKind::Digits {
-        rules::check_digit_rows(&train_field, test, &classes)?;
-    }
-
-    Ok(DataConfig {
-        kind,
-        train,
-        test,
-        noise: number(document.number("data.noise")?.as_ref(), 0.0)?,
-        seed: integer(document.integer("data.seed")?, 0)?,
-        x_min,
-        x_max,
-        classes,
-        encoding: choice(
-            document.text("data.encoding")?,
-            &Encoding::ALL,
-            Encoding::name,
-            Encoding::OneHot,
-        )?,
+        sweep,
     })
 }
 
@@ -141,8 +101,20 @@ fn validate_train(document: &Document) -> Result<TrainConfig, PresetError> {
     })
 }
 
+fn validate_sweep(document: &Document) -> Result<SweepConfig, PresetError> {
+    let defaults = SweepConfig::default();
+    let grid = document
+        .texts("sweep.grid")?
+        .map(|field| field.value.into_iter().map(|entry| entry.value).collect())
+        .unwrap_or(defaults.grid);
+    Ok(SweepConfig {
+        grid,
+        seeds: integer(document.integer("sweep.seeds")?, defaults.seeds)?,
+    })
+}
+
 /// Checks a float setting, or returns `default` when it is absent.
-fn number(field: Option<&Field<f64>>, default: f64) -> Result<f64, PresetError> {
+pub(super) fn number(field: Option<&Field<f64>>, default: f64) -> Result<f64, PresetError> {
     let Some(field) = field else {
         return Ok(default);
     };
@@ -152,7 +124,10 @@ fn number(field: Option<&Field<f64>>, default: f64) -> Result<f64, PresetError> 
 }
 
 /// Checks an integer setting, or returns `default` when it is absent.
-fn integer<T: TryFrom<i128>>(field: Option<Field<i128>>, default: T) -> Result<T, PresetError> {
+pub(super) fn integer<T: TryFrom<i128>>(
+    field: Option<Field<i128>>,
+    default: T,
+) -> Result<T, PresetError> {
     match field {
         Some(field) => rules::to_integer(&field),
         None => Ok(default),
@@ -160,7 +135,7 @@ fn integer<T: TryFrom<i128>>(field: Option<Field<i128>>, default: T) -> Result<T
 }
 
 /// Checks a named setting, or returns `default` when it is absent.
-fn choice<T: Copy>(
+pub(super) fn choice<T: Copy>(
     field: Option<Field<String>>,
     variants: &[T],
     name: fn(T) -> &'static str,

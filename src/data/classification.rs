@@ -7,7 +7,7 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::dataset::{Dataset, Task};
+use super::dataset::{Dataset, Task, check_noise};
 use super::digits::{DigitTable, load_digit_table};
 use super::error::DataError;
 use crate::config::types::{DataConfig, Encoding};
@@ -71,6 +71,7 @@ fn build_classification(table: &DigitTable, config: &DataConfig) -> Result<Datas
         task: Task::Classification {
             labels: classes.clone(),
         },
+        teacher: None,
     })
 }
 
@@ -116,13 +117,7 @@ fn check_settings(config: &DataConfig) -> Result<(), DataError> {
             "data.train = 0: expected an integer >= 1".to_string(),
         ));
     }
-    if !(config.noise.is_finite() && config.noise >= 0.0) {
-        let message = format!(
-            "data.noise = {}: expected a finite number >= 0",
-            config.noise
-        );
-        return Err(DataError::InvalidConfig(message));
-    }
+    check_noise(config.noise)?;
     Ok(())
 }
 
@@ -195,6 +190,7 @@ mod tests {
             x_max: 3.0,
             classes: classes.to_vec(),
             encoding,
+            ..DataConfig::default()
         }
     }
 

@@ -24,6 +24,8 @@ pub struct Dataset {
     /// row; empty for regression.
     pub test_class: Array1<usize>,
     pub task: Task,
+    /// Orthonormal teacher directions, `k x D`, for teacher data only.
+    pub teacher: Option<Array2<f64>>,
 }
 
 impl Dataset {
@@ -38,4 +40,13 @@ impl Dataset {
     pub fn is_classification(&self) -> bool {
         matches!(self.task, Task::Classification { .. })
     }
+}
+
+/// Requires a finite, non-negative `data.noise`.
+pub(super) fn check_noise(noise: f64) -> Result<(), super::DataError> {
+    if noise.is_finite() && noise >= 0.0 {
+        return Ok(());
+    }
+    let message = format!("data.noise = {noise}: expected a finite number >= 0");
+    Err(super::DataError::InvalidConfig(message))
 }

@@ -27,6 +27,39 @@ pub enum DataError {
         expected: usize,
     },
 
+    #[error(
+        "{file}, line {line}, column {column}{}: {problem}",
+        column_label(name)
+    )]
+    TableCell {
+        /// The file as named in the preset.
+        file: String,
+        /// 1-based line in the file.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// The column's header name, when the file has a header.
+        name: Option<String>,
+        problem: String,
+    },
+
+    #[error(
+        "{file}, line {line}: found {found} columns, expected {expected} as on line {first_line}"
+    )]
+    TableRowLength {
+        file: String,
+        line: usize,
+        found: usize,
+        expected: usize,
+        first_line: usize,
+    },
+
+    #[error("{file}: {problem}")]
+    Table { file: String, problem: String },
+
+    #[error("failed to read data file {path}: {error}")]
+    ReadFile { path: String, error: std::io::Error },
+
     #[error("invalid data settings: {0}")]
     InvalidConfig(String),
 
@@ -39,4 +72,11 @@ pub enum DataError {
         available: usize,
         classes: Vec<u8>,
     },
+}
+
+fn column_label(name: &Option<String>) -> String {
+    match name {
+        Some(name) => format!(" ({name:?})"),
+        None => String::new(),
+    }
 }

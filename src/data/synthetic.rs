@@ -5,7 +5,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
-use super::dataset::{Dataset, Task};
+use super::dataset::{Dataset, Task, check_noise};
 use super::error::DataError;
 use crate::config::types::{DataConfig, DataKind};
 
@@ -21,7 +21,7 @@ pub fn target_function(kind: DataKind) -> Option<fn(f64) -> f64> {
         DataKind::Abs1d => Some(f64::abs),
         DataKind::Step1d => Some(step),
         DataKind::Cubic1d => Some(|x| x.powi(3) / 4.0 - x),
-        DataKind::Digits => None,
+        _ => None,
     }
 }
 
@@ -97,6 +97,7 @@ pub fn generate_one_dimensional(config: &DataConfig) -> Result<Dataset, DataErro
         y_test: column(y_test),
         test_class: Array1::zeros(0),
         task: Task::Regression,
+        teacher: None,
     })
 }
 
@@ -109,13 +110,7 @@ fn check_range(config: &DataConfig) -> Result<(), DataError> {
         );
         return Err(DataError::InvalidConfig(message));
     }
-    if !(config.noise.is_finite() && config.noise >= 0.0) {
-        let message = format!(
-            "data.noise = {}: expected a finite number >= 0",
-            config.noise
-        );
-        return Err(DataError::InvalidConfig(message));
-    }
+    check_noise(config.noise)?;
     Ok(())
 }
 
@@ -139,6 +134,7 @@ mod tests {
             x_max: 3.0,
             classes: Vec::new(),
             encoding: Encoding::OneHot,
+            ..DataConfig::default()
         }
     }
 
@@ -223,6 +219,7 @@ mod tests {
         assert_eq!(f(DataKind::Cubic1d)(2.0), 0.0);
         assert_eq!(f(DataKind::Cubic1d)(1.0), -0.75);
         assert!(target_function(DataKind::Digits).is_none());
+        assert!(target_function(DataKind::Xor).is_none());
     }
 
     #[test]

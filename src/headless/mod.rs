@@ -1,15 +1,24 @@
-//! Headless commands: run, kernel, presets, check; CSV and JSON writers.
+//! Headless commands: run, sweep, kernel, presets, check; CSV and JSON
+//! writers.
 
 pub mod files;
+pub mod grid;
 pub mod interrupt;
 pub mod kernel;
 pub mod number;
 pub mod predictions;
 pub mod run;
 pub mod summary;
+pub mod sweep;
+pub mod sweep_grid;
+pub mod sweep_merge;
+pub mod sweep_report;
+pub mod sweep_table;
 
 pub use kernel::{KernelCommandError, KernelOptions, KernelReport, write_kernels};
 pub use run::{RunOptions, RunReport, run};
+pub use sweep::{SweepFailure, SweepOptions, SweepReport, format_report, sweep};
+pub use sweep_merge::merge;
 
 use std::path::{Path, PathBuf};
 

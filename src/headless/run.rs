@@ -13,6 +13,7 @@ use crate::train::{TrainError, Trainer};
 
 use super::HeadlessError;
 use super::files::AtomicFile;
+use super::grid::write_grid;
 use super::interrupt::Interrupt;
 use super::number::format_float;
 use super::predictions::write_predictions;
@@ -66,6 +67,7 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     let metrics_path = options.out.join("metrics.csv");
     let columns = MetricColumns {
         classification: trainer.dataset().is_classification(),
+        teacher: trainer.dataset().teacher.is_some(),
         layers: layer_metric_names(preset.model.depth),
     };
     let mut metrics = MetricsWriter::create(&metrics_path, columns)?;
@@ -109,6 +111,7 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
         interrupted: interrupted(),
     };
     write_predictions(&trainer, &options.out.join("predictions.csv"))?;
+    write_grid(&trainer, &options.out.join("grid.csv"))?;
     let summary = Summary::new(&trainer, &report);
     write_summary(&summary, &options.out.join("summary.json"))?;
     Ok(report)
@@ -131,6 +134,8 @@ fn progress_bar(steps: u64, requested: bool) -> ProgressBar {
 struct MetricColumns {
     /// Adds `test_accuracy`.
     classification: bool,
+    /// Adds `teacher_alignment`, for teacher data.
+    teacher: bool,
     /// Per-layer weight-change columns of a deep network, empty at depth 1.
     layers: Vec<String>,
 }
@@ -139,7 +144,7 @@ struct MetricColumns {
 struct MetricsWriter {
     path: PathBuf,
     writer: csv::Writer<AtomicFile>,
-    classification: bool,
+    columns: MetricColumns,
 }
 
 impl MetricsWriter {
@@ -151,11 +156,15 @@ impl MetricsWriter {
         if columns.classification {
             header.push("test_accuracy");
         }
-        header.extend(columns.layers.iter().map(String::as_str));
+        if columns.teacher {
+            header.push("teacher_alignment");
+        }
+        let layers = columns.layers.clone();
+        header.extend(layers.iter().map(String::as_str));
         let mut this = MetricsWriter {
             path: path.to_path_buf(),
             writer,
-            classification: columns.classification,
+            columns,
         };
         this.writer
             .write_record(&header)
@@ -170,8 +179,11 @@ impl MetricsWriter {
     fn write(&mut self, row: &MetricRow) -> Result<(), HeadlessError> {
         let mut record = vec![row.step.to_string()];
         record.extend(row.values.iter().map(|&v| format_float(v)));
-        if self.classification {
+        if self.columns.classification {
             record.push(format_float(row.test_accuracy.unwrap_or(f64::NAN)));
+        }
+        if self.columns.teacher {
+            record.push(format_float(row.teacher_alignment.unwrap_or(f64::NAN)));
         }
         record.extend(row.layer_metric_values().into_iter().map(format_float));
         self.writer

@@ -24,6 +24,9 @@ impl Summary {
         if let Some(accuracy) = report.last.test_accuracy {
             last.insert("test_accuracy".into(), json!(accuracy));
         }
+        if let Some(alignment) = report.last.teacher_alignment {
+            last.insert("teacher_alignment".into(), json!(alignment));
+        }
         let layer_names = layer_metric_names(preset.model.depth);
         for (name, value) in layer_names
             .into_iter()

@@ -24,6 +24,7 @@
 pub mod measures;
 pub mod observe;
 pub mod optimizer;
+pub mod plane;
 pub mod runner;
 pub mod snapshot;
 pub mod theory;

@@ -4,7 +4,7 @@
 use ndarray::{Array2, s};
 
 use crate::config::types::Optimizer;
-use crate::data::accuracy;
+use crate::data::{accuracy, teacher_alignment};
 use crate::model::{Features, empirical_ntk, output_f};
 
 use super::measures::{
@@ -108,6 +108,11 @@ impl Trainer {
             test_accuracy,
             kernel_alignment_uncentred: kernel_alignment(ntk.view(), probe.y.view(), false),
             weight_change_w_spectral: spectral_norm(w_change.view()) / self.w0_spectral,
+            teacher_alignment: self
+                .data
+                .teacher
+                .as_ref()
+                .map(|basis| teacher_alignment(self.params.w.view(), basis.view())),
             hidden_weight_change: self.hidden_weight_change(),
         }
     }
@@ -141,6 +146,10 @@ impl Trainer {
             linearized: first(&p.linearized),
             gp_mean: first(&p.gp_mean),
             gp_sd: p.gp_sd,
+            plane: self
+                .plane
+                .as_ref()
+                .map(|plane| plane.view(&self.arch, &self.params)),
         }
     }
 }

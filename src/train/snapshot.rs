@@ -30,6 +30,9 @@ pub struct MetricRow {
     pub kernel_alignment_uncentred: f64,
     /// `|W_t - W_0|_2 / |W_0|_2`, spectral-norm ratio of the first layer.
     pub weight_change_w_spectral: f64,
+    /// Fraction of `|W_t|_F^2` in the teacher subspace (see
+    /// [`crate::data::teacher_alignment`]), `None` unless the data has a teacher.
+    pub teacher_alignment: Option<f64>,
     /// Weight change of the hidden layers `2..L` in order, empty at depth 1.
     pub hidden_weight_change: Vec<LayerChange>,
 }
@@ -87,6 +90,8 @@ pub struct FunctionView {
     pub gp_mean: Vec<f64>,
     /// GP posterior standard deviation of `f`.
     pub gp_sd: Vec<f64>,
+    /// The network on a grid over the plane, for 2-D inputs only.
+    pub plane: Option<super::plane::PlaneView>,
 }
 
 /// Data and theory that do not change during a run.

@@ -13,6 +13,7 @@ use crate::model::{
 
 use super::TrainError;
 use super::optimizer::Stepper;
+use super::plane::PlaneGrid;
 use super::snapshot::RunInfo;
 use super::theory::{InitialNetwork, Theory};
 
@@ -68,6 +69,8 @@ pub struct Trainer {
     pub(super) posterior: PosteriorAverage,
     pub(super) step: u64,
     pub(super) w0_spectral: f64,
+    /// Grid of the decision-function view, for 2-D inputs.
+    pub(super) plane: Option<PlaneGrid>,
     /// `|W^l_0|_2` of the hidden layers `2..L`, empty at depth 1.
     pub(super) hidden_w0_spectral: Vec<f64>,
     /// Training loss at the first step, the reference of `EXPLOSION_FACTOR`.
@@ -104,6 +107,7 @@ impl Trainer {
         };
         let theory = Theory::build(preset, &data, init)?;
         let probe = build_probe(&arch, &params, &data);
+        let plane = PlaneGrid::new(&data, &arch, &params, centred);
         let w0_spectral = super::measures::spectral_norm(params.w.view());
         let hidden_w0_spectral = params
             .hidden
@@ -132,6 +136,7 @@ impl Trainer {
             },
             step: 0,
             w0_spectral,
+            plane,
             hidden_w0_spectral,
             initial_loss: None,
             divergence: None,
@@ -154,6 +159,18 @@ impl Trainer {
 
     pub fn params(&self) -> &Params {
         &self.params
+    }
+
+    /// Evaluates the network's first output on the grid of a 2-D run;
+    /// returns `None` for other runs.
+    pub fn plane_view(&self) -> Option<super::plane::PlaneView> {
+        let plane = self.plane.as_ref()?;
+        Some(plane.view(&self.arch, &self.params))
+    }
+
+    /// Returns the grid inputs of a 2-D run, `GRID_SIDE^2 x 2`.
+    pub fn plane_inputs(&self) -> Option<&Array2<f64>> {
+        self.plane.as_ref().map(|plane| &plane.inputs)
     }
 
     /// Step and reason of the divergence (a non-finite or exploded loss), if any.

@@ -9,6 +9,7 @@ pub mod charts;
 pub mod format;
 pub mod function_view;
 pub mod header;
+pub mod heat_map;
 pub mod help;
 pub mod numerics;
 pub mod theme;
@@ -64,14 +65,16 @@ fn render_panels(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     charts::render_metric_chart(frame, kernel, app, theme, &charts::KERNEL_CHART);
 }
 
-/// Function view for 1-D regression, accuracy view for classification,
-/// and a note for other data.
+/// Heat map for 2-D inputs, function view for 1-D regression, accuracy
+/// view for classification, and a note for other data.
 fn render_main_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let Some(info) = app.info() else {
         render_note(frame, area, "building the network and the kernels", theme);
         return;
     };
-    if info.is_classification {
+    if let Some(plane) = app.view().and_then(|view| view.plane.as_ref()) {
+        heat_map::render_heat_map(frame, area, plane, theme);
+    } else if info.is_classification {
         accuracy_view::render_accuracy_view(frame, area, info, app.histories().accuracy(), theme);
     } else if info.input_dim == 1 {
         function_view::render_function_view(frame, area, info, app.view(), theme);

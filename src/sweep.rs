@@ -1,0 +1,117 @@
+//! The `sweep` command of the binary: argument handling, printing and
+//! exit codes around [`lazyrich::headless::sweep`].
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use lazyrich::headless::interrupt::Interrupt;
+use lazyrich::headless::sweep_grid::parse_shard;
+use lazyrich::headless::{self, HeadlessError, SweepFailure, SweepOptions, format_report};
+use lazyrich::train::TrainError;
+
+use crate::{EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_INVALID};
+
+/// The command-line arguments of `lazyrich sweep`.
+#[derive(clap::Args)]
+pub struct SweepArguments {
+    /// Preset name or path to a preset file (omit with --merge).
+    #[arg(required_unless_present = "merge")]
+    preset: Option<String>,
+    /// A swept key and its values, e.g. --grid model.width=256,1024 (repeatable);
+    /// replaces the preset's [sweep] grid.
+    #[arg(long, value_name = "SECTION.KEY=V1,V2,...")]
+    grid: Vec<String>,
+    /// Seeds per grid point (overrides sweep.seeds; default 1).
+    #[arg(long)]
+    seeds: Option<usize>,
+    /// Steps of every run (overrides train.steps).
+    #[arg(long)]
+    steps: Option<u64>,
+    /// Override a preset value in every run, e.g. --set data.kind=teacher (repeatable).
+    #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
+    overrides: Vec<String>,
+    /// Output folder, created if missing.
+    #[arg(long, default_value = "lazyrich-sweep")]
+    out: PathBuf,
+    /// Run only the runs whose index is i modulo n, e.g. --shard 0/4.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Merge the output folders of sharded sweeps into --out instead of running.
+    #[arg(long, num_args = 1.., value_name = "DIR", conflicts_with_all = ["preset", "grid", "shard"])]
+    merge: Vec<PathBuf>,
+}
+
+/// Runs a sweep, or merges shard folders when `--merge` is given.
+pub fn sweep_command(arguments: SweepArguments) -> ExitCode {
+    match arguments.preset.clone() {
+        Some(preset) if arguments.merge.is_empty() => sweep(preset, arguments),
+        _ => merge(&arguments.merge, &arguments.out),
+    }
+}
+
+fn sweep(preset: String, arguments: SweepArguments) -> ExitCode {
+    let shard = match arguments.shard.as_deref().map(parse_shard).transpose() {
+        Ok(shard) => shard,
+        Err(error) => return failure(&SweepFailure::Invalid(error)),
+    };
+    let options = SweepOptions {
+        preset,
+        overrides: arguments.overrides,
+        grid: arguments.grid,
+        seeds: arguments.seeds,
+        steps: arguments.steps,
+        out: arguments.out,
+        shard,
+        progress: true,
+        interrupt: Some(Interrupt::install()),
+    };
+    match headless::sweep(&options) {
+        Ok(report) => {
+            print!("{}", format_report(&report.table));
+            eprintln!(
+                "{} runs; wrote {}",
+                report.table.rows.len(),
+                options.out.display()
+            );
+            if report.interrupted {
+                eprintln!("interrupted; the files hold the runs up to the signal");
+                return ExitCode::from(EXIT_INTERRUPTED);
+            }
+            if report.diverged > 0 {
+                eprintln!(
+                    "error: {} runs diverged; see diverged in their runs/*/summary.json",
+                    report.diverged
+                );
+                return ExitCode::from(EXIT_DIVERGED);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => failure(&error),
+    }
+}
+
+fn merge(folders: &[PathBuf], out: &std::path::Path) -> ExitCode {
+    match headless::merge(folders, out) {
+        Ok(table) => {
+            print!("{}", format_report(&table));
+            eprintln!(
+                "merged {} runs from {} folders; wrote {}",
+                table.rows.len(),
+                folders.len(),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => failure(&error),
+    }
+}
+
+fn failure(error: &SweepFailure) -> ExitCode {
+    eprintln!("error: {error}");
+    match error {
+        SweepFailure::Invalid(_) | SweepFailure::Run(HeadlessError::Train(TrainError::Data(_))) => {
+            ExitCode::from(EXIT_INVALID)
+        }
+        SweepFailure::Run(_) => ExitCode::FAILURE,
+    }
+}
