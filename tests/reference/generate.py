@@ -690,6 +690,11 @@ def main():
         help="write only the mpmath cases whose entries are all in the cache",
     )
     parser.add_argument(
+        "--skip-stax",
+        action="store_true",
+        help="keep the existing neural_tangents.json instead of recomputing it",
+    )
+    parser.add_argument(
         "--skip-checks",
         action="store_true",
         help="skip the Monte Carlo and closed-form checks, when resuming a run that passed them",
@@ -701,16 +706,17 @@ def main():
         check_deep_parameterisation()
         check_closed_forms_by_quadrature()
 
-    stax_cases = [
-        case(activation, set_name, sigmas, depth, *stax_kernels(activation, inputs, sigmas, depth))
-        for activation, set_name, inputs, sigmas, depth in plan()
-    ]
-    write(
-        "neural_tangents.json",
-        "neural-tangents stax, parameterization='ntk', float64; tanh and softplus by "
-        "ElementwiseNumerical with deg=64",
-        stax_cases,
-    )
+    if not arguments.skip_stax:
+        stax_cases = [
+            case(activation, set_name, sigmas, depth, *stax_kernels(activation, inputs, sigmas, depth))
+            for activation, set_name, inputs, sigmas, depth in plan()
+        ]
+        write(
+            "neural_tangents.json",
+            "neural-tangents stax, parameterization='ntk', float64; tanh and softplus by "
+            "ElementwiseNumerical with deg=64",
+            stax_cases,
+        )
 
     mpmath_cases = []
     cache = load_cache(arguments.cache)
