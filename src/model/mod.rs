@@ -3,7 +3,9 @@
 
 pub mod activation;
 pub mod empirical;
+mod gemm;
 pub mod gradient;
+mod hidden_block;
 pub mod network;
 
 pub use empirical::{Features, empirical_nngp, empirical_ntk, input_kernel};

@@ -15,6 +15,8 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::config::types::{Activation, ModelConfig};
 
+use super::hidden_block::DIRECT_INPUT_DIM;
+
 /// Fixed hyper-parameters of a network.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Architecture {
@@ -97,11 +99,6 @@ impl Params {
             && self.a.iter().all(|x| x.is_finite())
     }
 }
-
-/// Inputs with at most this many dimensions use direct loops for the two
-/// `D`-contractions; wider inputs use GEMM, which only pays off once `D`
-/// amortises its packing.
-pub(super) const DIRECT_INPUT_DIM: usize = 8;
 
 pub(super) const LAYOUT: &str = "workspace and parameter arrays are allocated in standard layout";
 
