@@ -69,7 +69,38 @@ pub(super) struct Slices<T> {
 
 /// Forward pass on one block: fills `phi`, `slope` (`phi'(H_J)`) and
 /// `partial` (`G_J`). `activation` returns `(phi(h), phi'(h))`.
+///
+/// Runs a copy compiled for AVX2 when the CPU has it. The code never asks
+/// for fused multiply-adds, so both copies round alike and give the same
+/// bits.
 pub(super) fn forward(
+    shared: Shared,
+    params: Slices<&[f64]>,
+    block: &mut Block,
+    activation: impl Fn(f64) -> (f64, f64),
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { forward_avx2(shared, params, block, activation) };
+        return;
+    }
+    forward_body(shared, params, block, activation);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn forward_avx2(
+    shared: Shared,
+    params: Slices<&[f64]>,
+    block: &mut Block,
+    activation: impl Fn(f64) -> (f64, f64),
+) {
+    forward_body(shared, params, block, activation);
+}
+
+#[inline(always)]
+fn forward_body(
     shared: Shared,
     params: Slices<&[f64]>,
     block: &mut Block,
@@ -99,6 +130,7 @@ pub(super) fn forward(
 }
 
 /// `H_J - sigma_b 1 b_J^T = S X W_J^T` into `out` (`P x n`).
+#[inline(always)]
 fn preactivations(shared: Shared, w: &[f64], units: usize, out: &mut [f64]) {
     let dims = shared.input_dim;
     if dims > DIRECT_INPUT_DIM {
@@ -108,8 +140,11 @@ fn preactivations(shared: Shared, w: &[f64], units: usize, out: &mut [f64]) {
         return;
     }
     for (x, h) in shared.x.chunks_exact(dims).zip(out.chunks_exact_mut(units)) {
-        h.fill(0.0);
-        for (d, &xd) in x.iter().enumerate() {
+        let first = shared.input_scale * x[0];
+        for (hj, w_row) in h.iter_mut().zip(w.chunks_exact(dims)) {
+            *hj = first * w_row[0];
+        }
+        for (d, &xd) in x.iter().enumerate().skip(1) {
             let scaled = shared.input_scale * xd;
             for (hj, w_row) in h.iter_mut().zip(w.chunks_exact(dims)) {
                 *hj += scaled * w_row[d];
@@ -121,7 +156,38 @@ fn preactivations(shared: Shared, w: &[f64], units: usize, out: &mut [f64]) {
 /// Backward pass on one block: writes the block's rows of `dL/dW`, `dL/db`
 /// and `dL/dA` into `grad`. `residual` is `beta R` (`P x C`), already
 /// multiplied by `beta = sigma_a / (sqrt(N) P gamma)`.
+///
+/// Runs a copy compiled for AVX2 when the CPU has it, as [`forward`] does.
 pub(super) fn backward(
+    shared: Shared,
+    params: Slices<&[f64]>,
+    residual: &[f64],
+    block: &mut Block,
+    grad: Slices<&mut [f64]>,
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        unsafe { backward_avx2(shared, params, residual, block, grad) };
+        return;
+    }
+    backward_body(shared, params, residual, block, grad);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn backward_avx2(
+    shared: Shared,
+    params: Slices<&[f64]>,
+    residual: &[f64],
+    block: &mut Block,
+    grad: Slices<&mut [f64]>,
+) {
+    backward_body(shared, params, residual, block, grad);
+}
+
+#[inline(always)]
+fn backward_body(
     shared: Shared,
     params: Slices<&[f64]>,
     residual: &[f64],
@@ -146,6 +212,7 @@ pub(super) fn backward(
 
 /// One output: `Delta_J = r a_J^T . phi'(H_J)` in place of `phi'(H_J)`, and
 /// `dL/dA_J = Phi_J^T r`, in one sweep over the rows.
+#[inline(always)]
 fn readout_and_delta_single(a: &[f64], residual: &[f64], block: &mut Block, grad_a: &mut [f64]) {
     let units = a.len();
     grad_a.fill(0.0);
@@ -163,6 +230,7 @@ fn readout_and_delta_single(a: &[f64], residual: &[f64], block: &mut Block, grad
 
 /// Several outputs: `dL/dA_J = Phi_J^T R` and `Delta_J = (R A_J^T) .
 /// phi'(H_J)` through GEMM, with `R A_J^T` written over `Phi_J`.
+#[inline(always)]
 fn readout_and_delta_multi(
     shared: Shared,
     a: &[f64],
@@ -183,6 +251,7 @@ fn readout_and_delta_multi(
 }
 
 /// `dL/dW_J = S Delta_J^T X` (`n x D`).
+#[inline(always)]
 fn first_layer_gradient(shared: Shared, units: usize, delta: &[f64], grad_w: &mut [f64]) {
     let dims = shared.input_dim;
     if dims > DIRECT_INPUT_DIM {
@@ -204,6 +273,7 @@ fn first_layer_gradient(shared: Shared, units: usize, delta: &[f64], grad_w: &mu
 }
 
 /// `sum_j u_j v_j` with `LANES` independent partial sums.
+#[inline(always)]
 fn dot(u: &[f64], v: &[f64]) -> f64 {
     let mut lanes = [0.0; LANES];
     let (u_body, u_tail) = u.split_at(u.len() - u.len() % LANES);
