@@ -99,9 +99,14 @@ pub fn loss_and_gradient(
     work: &mut Workspace,
     grad: &mut Params,
 ) -> f64 {
-    let work_size = x.nrows() * arch.width * (arch.input_dim + arch.outputs);
-    let parallel = work_size >= PARALLEL_WORK;
+    let parallel = runs_in_parallel(arch, x.nrows());
     step_blocks(arch, params, (x, y), offset, work, grad, parallel)
+}
+
+/// Whether a pass over `points` inputs is large enough to run its blocks
+/// in parallel.
+fn runs_in_parallel(arch: &Architecture, points: usize) -> bool {
+    points * arch.width * (arch.input_dim + arch.outputs) >= PARALLEL_WORK
 }
 
 /// [`loss_and_gradient`] with the choice of running the blocks in parallel.
@@ -114,40 +119,42 @@ fn step_blocks(
     grad: &mut Params,
     parallel: bool,
 ) -> f64 {
-    let points = x.nrows();
-    assert_eq!(work.output.nrows(), points, "workspace built for another P");
-    assert_eq!(x.ncols(), arch.input_dim, "inputs do not have D columns");
+    assert_eq!(
+        work.output.nrows(),
+        x.nrows(),
+        "workspace built for another P"
+    );
     let x = x.as_standard_layout();
-    let shared = Shared {
-        x: x.as_slice().expect(LAYOUT),
-        points,
-        input_dim: arch.input_dim,
-        outputs: arch.outputs,
-        input_scale: arch.input_scale(),
-        sigma_b: arch.sigma_b,
-    };
-    let pass = Pass {
-        shared,
-        params,
-        block_units: work.block_units,
-        parallel,
-    };
-    match arch.activation {
-        Activation::Relu => pass.forward(work, |h| if h > 0.0 { (h, 1.0) } else { (0.0, 0.0) }),
-        Activation::Identity => pass.forward(work, |h| (h, 1.0)),
-        Activation::Erf => pass.forward(work, |h| (libm::erf(h), Activation::Erf.derivative(h))),
-        Activation::Tanh => pass.forward(work, |h| Activation::Tanh.value_and_derivative(h)),
-        Activation::Gelu => pass.forward(work, |h| Activation::Gelu.value_and_derivative(h)),
-        Activation::Softplus => {
-            pass.forward(work, |h| Activation::Softplus.value_and_derivative(h))
-        }
-        Activation::LeakyRelu => {
-            pass.forward(work, |h| Activation::LeakyRelu.value_and_derivative(h))
-        }
-    }
+    let pass = Pass::new(arch, params, x.view(), work.block_units, parallel);
+    pass.forward_with(arch.activation, work);
     let loss = residual_and_loss(arch, y, offset, work);
     pass.backward(work, grad);
     loss
+}
+
+/// Readout `g = sigma_a / sqrt(N) phi(H) A` (`P x C`) on the rows of `x`,
+/// by the blocked forward pass of the training step (so it vectorises and
+/// runs in parallel like the step does).
+pub(super) fn blocked_output_g(
+    arch: &Architecture,
+    params: &Params,
+    x: ArrayView2<f64>,
+) -> Array2<f64> {
+    let points = x.nrows();
+    let mut work = Workspace::new(arch, points);
+    let x = x.as_standard_layout();
+    let parallel = runs_in_parallel(arch, points);
+    let pass = Pass::new(arch, params, x.view(), work.block_units, parallel);
+    pass.forward_with(arch.activation, &mut work);
+    let mut g = Array2::zeros((points, arch.outputs));
+    let output = g.as_slice_mut().expect(LAYOUT);
+    for block in &work.blocks {
+        for (value, &share) in output.iter_mut().zip(&block.partial) {
+            *value += share;
+        }
+    }
+    g *= arch.readout_scale();
+    g
 }
 
 /// Adds the blocks' shares of `g` in block order, turns `g` into the
@@ -190,7 +197,55 @@ struct Pass<'a> {
     parallel: bool,
 }
 
-impl Pass<'_> {
+impl<'a> Pass<'a> {
+    /// A pass over the rows of `x`, which must be in standard layout.
+    ///
+    /// # Panics
+    /// When `x` does not have `D` columns or is not in standard layout.
+    fn new(
+        arch: &Architecture,
+        params: &'a Params,
+        x: ArrayView2<'a, f64>,
+        block_units: usize,
+        parallel: bool,
+    ) -> Self {
+        assert_eq!(x.ncols(), arch.input_dim, "inputs do not have D columns");
+        let shared = Shared {
+            x: x.to_slice().expect(LAYOUT),
+            points: x.nrows(),
+            input_dim: arch.input_dim,
+            outputs: arch.outputs,
+            input_scale: arch.input_scale(),
+            sigma_b: arch.sigma_b,
+        };
+        Pass {
+            shared,
+            params,
+            block_units,
+            parallel,
+        }
+    }
+
+    /// Runs [`Self::forward`] with the closure of `activation`, so that
+    /// the block loops are compiled once per activation.
+    fn forward_with(&self, activation: Activation, work: &mut Workspace) {
+        match activation {
+            Activation::Relu => self.forward(work, |h| if h > 0.0 { (h, 1.0) } else { (0.0, 0.0) }),
+            Activation::Identity => self.forward(work, |h| (h, 1.0)),
+            Activation::Erf => {
+                self.forward(work, |h| (libm::erf(h), Activation::Erf.derivative(h)))
+            }
+            Activation::Tanh => self.forward(work, |h| Activation::Tanh.value_and_derivative(h)),
+            Activation::Gelu => self.forward(work, |h| Activation::Gelu.value_and_derivative(h)),
+            Activation::Softplus => {
+                self.forward(work, |h| Activation::Softplus.value_and_derivative(h))
+            }
+            Activation::LeakyRelu => {
+                self.forward(work, |h| Activation::LeakyRelu.value_and_derivative(h))
+            }
+        }
+    }
+
     /// Smallest number of blocks a rayon task takes: 1 in parallel, all of
     /// them otherwise (rayon then runs the loop on the calling thread).
     fn min_len(&self) -> usize {
@@ -344,7 +399,7 @@ mod tests {
         let features = crate::model::network::features(arch, params, x.view());
         let mut slope = x.dot(&params.w.t()) * arch.input_scale() + &(&params.b * arch.sigma_b);
         slope.mapv_inplace(|h| arch.activation.derivative(h));
-        let residual = output_f(arch, params, x.view(), None) - y;
+        let residual = features.dot(&params.a) * (arch.readout_scale() / arch.gamma) - y;
         let loss = residual.iter().map(|r| r * r).sum::<f64>() / (2.0 * points);
         let back = arch.readout_scale() / (points * arch.gamma);
         let delta = residual.dot(&params.a.t()) * &slope * back;

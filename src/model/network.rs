@@ -161,10 +161,7 @@ pub fn features_and_derivatives(
 
 /// Readout `g(x) = sigma_a / sqrt(N) Phi A` (`P x C`), before centring and `1/gamma`.
 pub fn output_g(arch: &Architecture, params: &Params, x: ArrayView2<f64>) -> Array2<f64> {
-    let phi = features(arch, params, x);
-    let mut g = Array2::zeros((x.nrows(), arch.outputs));
-    general_mat_mul(arch.readout_scale(), &phi, &params.a, 0.0, &mut g);
-    g
+    super::gradient::blocked_output_g(arch, params, x)
 }
 
 /// Network function `f = (g - offset) / gamma` (`P x C`); `offset` is `g_0` on
