@@ -10,9 +10,10 @@ throughput: reads the step counter in the header 5 s after start and again
 `--seconds` later, then runs `lazyrich run` on the same preset for the
 same number of steps and prints both rates.
 
-latency: while the run trains, presses `?` (help on) and `?` (help off)
-and polls the pane every millisecond until the help text appears or
-disappears; prints the median and maximum key-to-screen time. The
+latency: while the run trains, presses `?` (help on) and `?` (help off).
+After each press it polls the pane every millisecond until the help text
+appears or disappears, and it prints the median, 90th percentile and
+maximum key-to-screen time. The
 figure includes tmux's own delay in forwarding the key and the screen.
 """
 
@@ -110,7 +111,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("mode", choices=["throughput", "latency"])
     parser.add_argument("--preset", default="lazy-1d")
-    parser.add_argument("--set", action="append", default=[], help="preset override KEY=VALUE")
+    parser.add_argument("--set", action="append", default=[], help="override a preset key, as section.key=value")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--presses", type=int, default=20)
     args = parser.parse_args()

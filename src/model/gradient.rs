@@ -9,9 +9,9 @@
 //! ```
 //!
 //! The hidden units are split into blocks whose `P x n` buffers fit in the
-//! L2 cache (see [`hidden_block`](super::hidden_block)): a forward pass over
-//! the blocks gives `g`, then the residual, then a backward pass over the
-//! blocks gives every gradient row of their units. Large problems run the
+//! L2 cache (see [`hidden_block`](super::hidden_block)). A forward pass over
+//! the blocks gives `g` and so the residual. A backward pass over the blocks
+//! then writes every gradient row of their units. Large problems run the
 //! blocks on rayon's thread pool. The block split depends only on `P` and
 //! `N`, and the blocks' shares of `g` are added in block order, so the
 //! result is bit-for-bit the same whatever the number of threads.
@@ -27,7 +27,7 @@ use super::network::{Architecture, LAYOUT, Params, contiguous};
 /// Target entries of one block's `P x n` buffer: 16 Ki `f64` (128 KiB), so
 /// that the block's two buffers and its parameter rows stay in a 1 MiB L2.
 const BLOCK_ENTRIES: usize = 16 * 1024;
-/// Fewest hidden units in a block, so that the block GEMMs stay efficient
+/// Minimum number of hidden units in a block, so that the block GEMMs stay efficient
 /// when `P` is large.
 const MIN_BLOCK_UNITS: usize = 16;
 /// Multiply-adds per step, about `P N (D + C)`, from which the blocks run in
@@ -103,8 +103,8 @@ pub fn loss_and_gradient(
     step_blocks(arch, params, (x, y), offset, work, grad, parallel)
 }
 
-/// Whether a pass over `points` inputs is large enough to run its blocks
-/// in parallel.
+/// Decides whether a pass over `points` inputs is large enough to run its
+/// blocks in parallel.
 fn runs_in_parallel(arch: &Architecture, points: usize) -> bool {
     points * arch.width * (arch.input_dim + arch.outputs) >= PARALLEL_WORK
 }
@@ -411,8 +411,8 @@ mod tests {
         (loss, grad)
     }
 
-    /// A relu-free set-up (tanh, so every unit contributes) over several
-    /// blocks, returning `(arch, params, x, y)`.
+    /// Builds a tanh problem (so every unit contributes, unlike relu) that
+    /// spans several blocks, as `(arch, params, x, y)`.
     fn blocked_problem(
         dims: usize,
         outputs: usize,
@@ -431,10 +431,10 @@ mod tests {
 
     #[test]
     fn blocked_step_matches_dense_reference() {
-        // Both sides sum the same products in different orders; with sums of
-        // at most 700 terms of size O(1) the rounding differences stay near
-        // 700 eps ~ 1.6e-13 relative, so 1e-10 leaves room without hiding a
-        // wrong term (which would be off by O(1)).
+        // Both sides sum the same products in different orders. Sums of at
+        // most 700 terms of size O(1) differ by about 700 eps ~ 1.6e-13
+        // relative, so 1e-10 leaves room without hiding a wrong term, which
+        // would be off by O(1).
         assert_eq!(block_units(40, 700), 416);
         for (dims, outputs) in [(3, 1), (3, 4), (12, 1), (12, 4)] {
             let (arch, params, x, y) = blocked_problem(dims, outputs);
