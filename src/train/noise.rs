@@ -2,11 +2,12 @@
 //! through SplitMix64, fed to `rand_distr`'s ziggurat normal sampler.
 //!
 //! Langevin draws one normal number per parameter per step, so the noise
-//! can cost as much as the gradient at small sizes. xoshiro256++ produces a
-//! 64-bit word in a few cycles, several times faster than ChaCha8, and its
-//! statistical quality is ample for sampling noise (it is not meant to be
-//! unpredictable). The stream is a pure function of the seed, so runs stay
-//! reproducible on every platform.
+//! can cost as much as the gradient at small sizes. xoshiro256++ makes a
+//! 64-bit word with a handful of shifts, rotations and additions, where
+//! ChaCha8 runs eight cipher rounds per block. Its statistical quality is
+//! ample for sampling noise, though it is not meant to be unpredictable.
+//! The stream is a pure function of the seed, so runs stay reproducible on
+//! every platform.
 
 use std::convert::Infallible;
 
