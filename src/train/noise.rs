@@ -79,9 +79,9 @@ impl TryRng for NoiseRng {
 impl SeedableRng for NoiseRng {
     type Seed = [u8; 32];
 
-    /// Uses the 32 bytes as the four little-endian state words; an all-zero
-    /// seed (the one state xoshiro cannot leave) is replaced by the
-    /// SplitMix64 seeding of 0.
+    /// Uses the 32 bytes as the four little-endian state words. xoshiro
+    /// cannot leave the all-zero state, so an all-zero seed is replaced by
+    /// the SplitMix64 seeding of 0.
     fn from_seed(seed: [u8; 32]) -> Self {
         let mut state = [0; 4];
         for (word, bytes) in state.iter_mut().zip(seed.chunks_exact(8)) {
