@@ -76,7 +76,8 @@ impl ExitSignals {
 ///
 /// Snapshots are drained with `try_recv` on each frame tick, so the loop
 /// never blocks on the trainer. A frame is drawn on a tick only when a
-/// snapshot, a key press or a resize arrived since the last one.
+/// snapshot arrived since the last one, and right away after a key press
+/// or a resize that changes the screen.
 ///
 /// # Errors
 /// Fails when signal handlers cannot be registered, the terminal input
@@ -108,7 +109,14 @@ where
                 }
             }
             event = events.next() => match event {
-                Some(Ok(event)) => dirty |= handle_event(app, event, trainer),
+                // A key press or resize is drawn at once rather than on the
+                // next tick, which would add up to one frame interval of delay.
+                Some(Ok(event)) => {
+                    if handle_event(app, event, trainer) && !app.should_quit() {
+                        terminal.draw(|frame| ui::render(frame, app, theme))?;
+                        dirty = false;
+                    }
+                }
                 Some(Err(err)) => return Err(err).context("failed to read terminal input"),
                 None => return Ok(ExitReason::InputClosed),
             },

@@ -5,7 +5,9 @@
 pub mod activation;
 pub mod deep;
 pub mod empirical;
+mod gemm;
 pub mod gradient;
+mod hidden_block;
 pub mod network;
 pub mod workspace;
 

@@ -17,6 +17,7 @@ use rand_distr::{Distribution, StandardNormal};
 use crate::config::types::{Activation, ModelConfig};
 
 pub use super::deep::HiddenLayer;
+use super::hidden_block::DIRECT_INPUT_DIM;
 
 /// Fixed hyper-parameters of a network.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -118,11 +119,6 @@ impl Params {
     }
 }
 
-/// Inputs with at most this many dimensions use direct loops for the two
-/// `D`-contractions; wider inputs use GEMM, which only pays off once `D`
-/// amortises its packing.
-pub(super) const DIRECT_INPUT_DIM: usize = 8;
-
 pub(super) const LAYOUT: &str = "workspace and parameter arrays are allocated in standard layout";
 
 pub(super) fn contiguous(a: &Array2<f64>) -> &[f64] {
@@ -187,10 +183,13 @@ pub fn features_and_derivatives(
 
 /// Readout `g(x) = sigma_a / sqrt(N) Phi A` (`P x C`), before centring and `1/gamma`.
 pub fn output_g(arch: &Architecture, params: &Params, x: ArrayView2<f64>) -> Array2<f64> {
-    let phi = features(arch, params, x);
-    let mut g = Array2::zeros((x.nrows(), arch.outputs));
-    general_mat_mul(arch.readout_scale(), &phi, &params.a, 0.0, &mut g);
-    g
+    if arch.depth > 1 {
+        let phi = super::deep::last_features(arch, params, x);
+        let mut g = Array2::zeros((x.nrows(), arch.outputs));
+        general_mat_mul(arch.readout_scale(), &phi, &params.a, 0.0, &mut g);
+        return g;
+    }
+    super::gradient::blocked_output_g(arch, params, x)
 }
 
 /// Network function `f = (g - offset) / gamma` (`P x C`); `offset` is `g_0` on

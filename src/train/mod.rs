@@ -22,6 +22,7 @@
 //!   of [`theory`].
 
 pub mod measures;
+pub mod noise;
 pub mod observe;
 pub mod optimizer;
 pub mod plane;

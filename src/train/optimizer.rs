@@ -8,11 +8,12 @@
 
 use ndarray::Zip;
 use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::config::types::{Optimizer, TrainConfig};
 use crate::model::Params;
+
+use super::noise::NoiseRng;
 
 /// Offset between the initialisation seed and the Langevin noise seed, so
 /// the two random streams never coincide.
@@ -26,7 +27,7 @@ pub struct Stepper {
     eta: f64,
     /// Actual temperature `T` (Langevin only).
     temperature: f64,
-    rng: ChaCha8Rng,
+    rng: NoiseRng,
 }
 
 impl Stepper {
@@ -40,7 +41,7 @@ impl Stepper {
             kind: train.optimizer,
             eta,
             temperature,
-            rng: ChaCha8Rng::seed_from_u64(train.seed ^ NOISE_STREAM),
+            rng: NoiseRng::seed_from_u64(train.seed ^ NOISE_STREAM),
         }
     }
 

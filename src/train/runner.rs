@@ -19,6 +19,11 @@ use super::trainer::Trainer;
 
 /// Minimum wall time between two snapshots (about 30 per second).
 const SEND_INTERVAL: Duration = Duration::from_millis(33);
+/// Minimum wall time between two recomputed function views while running
+/// (about 10 per second). A view evaluates the network and the overlays on
+/// every test input, which at large widths costs tens of steps, so
+/// refreshing it with every snapshot slowed the TUI's training.
+const VIEW_INTERVAL: Duration = Duration::from_millis(100);
 /// Maximum training time between two checks of the command channel.
 const BURST: Duration = Duration::from_millis(10);
 /// Rows kept while the front end is not reading; beyond it every other row
@@ -86,6 +91,8 @@ struct Worker {
     generation: u64,
     pending: Snapshot,
     last_send: Instant,
+    /// When the last function view was computed.
+    last_view: Instant,
     rate: StepRate,
     /// State carried by the last snapshot that went out.
     sent_state: Option<RunState>,
@@ -101,6 +108,7 @@ impl Worker {
             generation: 0,
             pending: empty_snapshot(0),
             last_send: Instant::now(),
+            last_view: Instant::now(),
             rate: StepRate::new(),
             sent_state: None,
             disconnected: false,
@@ -259,8 +267,11 @@ impl Worker {
         };
         if let Some(trainer) = &self.trainer {
             snapshot.step = trainer.step_count();
-            if snapshot.view.is_none() || self.state == RunState::Running {
+            let stale =
+                self.state == RunState::Running && self.last_view.elapsed() >= VIEW_INTERVAL;
+            if snapshot.view.is_none() && (stale || self.state != RunState::Running) {
                 snapshot.view = Some(trainer.function_view());
+                self.last_view = Instant::now();
             }
         }
         match self.snapshots.try_send(snapshot) {
