@@ -15,12 +15,12 @@ use lazyrich::config::types::{
     TrainConfig,
 };
 use lazyrich::train::snapshot::{Command, FunctionView, Numerics, RunInfo, RunState, Snapshot};
-use lazyrich::ui::Theme;
+use lazyrich::ui::{ColorDepth, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const THEME: Theme = Theme {
-    color: true,
+    depth: ColorDepth::Ansi16,
     ascii: false,
 };
 

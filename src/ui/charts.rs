@@ -194,6 +194,11 @@ fn step_range(app: &App, spec: &ChartSpec) -> Option<(u64, u64)> {
         .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
 }
 
+/// Note that `count` NaN or infinite values were left out of a plot.
+pub(crate) fn non_finite_note(count: u64) -> String {
+    format!("{count} NaN/inf skipped")
+}
+
 pub(crate) fn styled_axis(scale: AxisScale, theme: &Theme) -> Axis<'static> {
     Axis::default()
         .bounds(scale.bounds)
@@ -233,7 +238,7 @@ fn chart_title(spec: &ChartSpec, plotted: &[Plotted], theme: &Theme, width: u16)
         format!(" {} ", spec.title)
     };
     let non_finite: u64 = plotted.iter().map(|p| p.non_finite).sum();
-    let warning = (non_finite > 0).then(|| format!("{non_finite} non-finite "));
+    let warning = (non_finite > 0).then(|| format!("{} ", non_finite_note(non_finite)));
     let fixed = heading.chars().count() + warning.as_ref().map_or(0, |w| w.chars().count());
 
     let forms = [
@@ -275,9 +280,10 @@ mod tests {
     };
     use crate::app::{Action, App};
     use crate::train::snapshot::{MetricRow, RunState, Snapshot};
+    use crate::ui::ColorDepth;
 
     const COLOR: Theme = Theme {
-        color: true,
+        depth: ColorDepth::Ansi16,
         ascii: false,
     };
 
@@ -348,7 +354,7 @@ mod tests {
         rows[5].values[1] = f64::NEG_INFINITY;
         let app = app_with_rows(rows);
         let text = render_chart(&app, &LOSS_CHART, 60, 10).join("\n");
-        assert!(text.contains("3 non-finite"), "{text}");
+        assert!(text.contains("3 NaN/inf skipped"), "{text}");
     }
 
     #[test]
@@ -370,7 +376,7 @@ mod tests {
         let app = app_with_rows(vec![nan_row, zero_row]);
         let loss = render_chart(&app, &LOSS_CHART, 40, 8).join("\n");
         assert!(loss.contains("no positive values"), "{loss}");
-        assert!(loss.contains("2 non-finite"), "{loss}");
+        assert!(loss.contains("2 NaN/inf skipped"), "{loss}");
         let change = render_chart(&app, &CHANGE_CHART, 40, 8).join("\n");
         assert!(change.contains("change"), "{change}");
     }

@@ -5,12 +5,14 @@
 
 pub mod accuracy_view;
 pub mod axis;
+pub mod capabilities;
 pub mod charts;
 pub mod format;
 pub mod function_view;
 pub mod header;
 pub mod help;
 pub mod numerics;
+pub mod palette;
 pub mod theme;
 pub mod too_small;
 
@@ -21,6 +23,7 @@ use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::App;
+pub use capabilities::ColorDepth;
 pub use theme::Theme;
 
 /// Smallest terminal that shows the panels. At 60x16 each metric chart
@@ -124,7 +127,7 @@ mod tests {
     use crate::app::{Action, App};
 
     const COLOR: Theme = Theme {
-        color: true,
+        depth: ColorDepth::Ansi16,
         ascii: false,
     };
 
@@ -206,7 +209,7 @@ mod tests {
     #[test]
     fn render_ascii_mode_is_pure_ascii() {
         let theme = Theme {
-            color: true,
+            depth: ColorDepth::Ansi16,
             ascii: true,
         };
         let app = app_with_history(sample_info(), 200);
@@ -229,7 +232,7 @@ mod tests {
     #[test]
     fn render_ascii_help_overlay() {
         let theme = Theme {
-            color: true,
+            depth: ColorDepth::Ansi16,
             ascii: true,
         };
         let mut app = app_with_history(sample_info(), 200);
@@ -249,7 +252,7 @@ mod tests {
     #[test]
     fn render_no_color_has_no_colours() {
         let theme = Theme {
-            color: false,
+            depth: ColorDepth::Monochrome,
             ascii: false,
         };
         let app = app_with_history(sample_info(), 200);
