@@ -382,6 +382,85 @@ mod tests {
     }
 
     #[test]
+    fn chart_extreme_values() {
+        let extremes = [
+            f64::MAX,
+            -f64::MAX,
+            1e308,
+            f64::MIN_POSITIVE,
+            5e-324,
+            0.0,
+            -0.0,
+        ];
+        let rows: Vec<MetricRow> = extremes
+            .iter()
+            .enumerate()
+            .map(|(i, value)| MetricRow {
+                values: [*value; 11],
+                ..sample_row(i as u64 * 10)
+            })
+            .collect();
+        let app = app_with_rows(rows);
+        for spec in [LOSS_CHART, CHANGE_CHART, KERNEL_CHART] {
+            let text = render_chart(&app, &spec, 60, 12).join("\n");
+            assert!(text.contains(spec.title), "{text}");
+            assert!(!text.contains("inf"), "{}:\n{text}", spec.title);
+            assert!(!text.contains("NaN"), "{}:\n{text}", spec.title);
+        }
+    }
+
+    #[test]
+    fn chart_constant_series_at_max() {
+        let rows: Vec<MetricRow> = (0..5)
+            .map(|i| MetricRow {
+                values: [f64::MAX; 11],
+                ..sample_row(i * 10)
+            })
+            .collect();
+        let app = app_with_rows(rows);
+        let buffer = render_with(60, 12, |frame| {
+            render_metric_chart(frame, frame.area(), &app, &COLOR, &CHANGE_CHART);
+        });
+        let text = buffer_lines(&buffer).join("\n");
+        assert!(!text.contains("inf"), "{text}");
+        assert!(braille_cells(&buffer) > 5, "{text}");
+    }
+
+    #[test]
+    fn chart_series_colours_differ_at_each_depth() {
+        let app = app_with_history(sample_info(), 300);
+        for depth in [
+            ColorDepth::Ansi16,
+            ColorDepth::Ansi256,
+            ColorDepth::TrueColor,
+        ] {
+            let theme = Theme {
+                depth,
+                ascii: false,
+            };
+            let buffer = render_with(60, 12, |frame| {
+                render_metric_chart(frame, frame.area(), &app, &theme, &KERNEL_CHART);
+            });
+            // Colours of the plotted braille cells, first seen first.
+            let mut colours = Vec::new();
+            for cell in &buffer.content {
+                let is_braille = cell
+                    .symbol()
+                    .chars()
+                    .all(|c| ('\u{2801}'..='\u{28FF}').contains(&c));
+                if is_braille && !colours.contains(&cell.fg) {
+                    colours.push(cell.fg);
+                }
+            }
+            assert_eq!(colours.len(), 3, "{depth:?}: {colours:?}");
+            for index in 0..3 {
+                let expected = crate::ui::palette::series_color(depth, index);
+                assert!(colours.contains(&expected), "{depth:?}: {colours:?}");
+            }
+        }
+    }
+
+    #[test]
     fn chart_tiny_areas_do_not_panic() {
         let app = app_with_history(sample_info(), 50);
         for (width, height) in [(1, 1), (2, 2), (3, 5), (10, 3), (5, 20)] {

@@ -281,7 +281,10 @@ mod tests {
         view.ntk.truncate(5);
         view.gp_sd.pop();
         view.gp_mean[0] = f64::NEG_INFINITY;
-        render_view(&info, Some(&view), &COLOR);
+        let text = render_view(&info, Some(&view), &COLOR);
+        // Two bad training points, the NaN network value and the -inf GP
+        // mean. The band is not drawn, because gp_sd lost its last entry.
+        assert!(text.contains("4 NaN/inf skipped"), "{text}");
 
         let empty = RunInfo {
             x_train: Vec::new(),
@@ -295,6 +298,23 @@ mod tests {
                 render_function_view(frame, frame.area(), &info, Some(&view), &COLOR);
             });
         }
+    }
+
+    #[test]
+    fn function_view_extreme_values() {
+        let mut info = sample_info();
+        info.y_train[0] = f64::MAX;
+        info.y_train[1] = -f64::MAX;
+        info.x_train[2] = 5e-324;
+        let mut view = sample_view(&info);
+        view.network[0] = f64::MAX;
+        view.gp_sd[1] = f64::MAX;
+        let text = render_view(&info, Some(&view), &COLOR);
+        // The band at x[1] is gp_mean ± 2 f64::MAX, which overflows to ±inf.
+        assert!(text.contains(" function 2 NaN/inf skipped "), "{text}");
+        let labels = text.replace("NaN/inf skipped", "");
+        assert!(!labels.contains("inf"), "{text}");
+        assert!(!labels.contains("NaN"), "{text}");
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub struct Theme {
 const SERIES_MARKERS: [char; 4] = ['*', '+', 'x', 'o'];
 
 impl Theme {
-    /// Reads the process environment, see [`Theme::detect`].
+    /// Detects the theme from the process environment with [`Theme::detect`].
     pub fn from_env(ascii: bool) -> Theme {
         let theme = Theme::detect(ascii, process_var);
         if theme.ascii && !ascii {
@@ -252,6 +252,41 @@ mod tests {
                 assert_ne!(a, b);
             }
         }
+    }
+
+    #[test]
+    fn theme_series_styles_and_markers_differ() {
+        let colour = Theme {
+            depth: ColorDepth::Ansi256,
+            ascii: false,
+        };
+        let plain = Theme {
+            depth: ColorDepth::Monochrome,
+            ascii: false,
+        };
+        for i in 0..4 {
+            for j in i + 1..4 {
+                assert_ne!(colour.series_style(i), colour.series_style(j), "{i} {j}");
+                assert_ne!(plain.series_marker(i), plain.series_marker(j), "{i} {j}");
+            }
+            assert_eq!(plain.series_style(i).fg, None, "{i}");
+            assert_eq!(colour.series_marker(i), Marker::Braille, "{i}");
+        }
+    }
+
+    #[test]
+    fn theme_detect_falls_back_to_ascii() {
+        let c_locale = |name: &str| match name {
+            "LANG" => Some("C".to_string()),
+            "TERM" => Some("xterm-256color".to_string()),
+            _ => None,
+        };
+        let theme = Theme::detect(false, c_locale);
+        assert!(theme.ascii);
+        assert_eq!(theme.depth, ColorDepth::Ansi256);
+        let utf8 = |name: &str| (name == "LANG").then(|| "en_US.UTF-8".to_string());
+        assert!(!Theme::detect(false, utf8).ascii);
+        assert!(Theme::detect(true, utf8).ascii);
     }
 
     #[test]
