@@ -14,7 +14,15 @@ fn load(name: &str) -> Preset {
 fn bundled_names_in_order() {
     assert_eq!(
         bundled_preset_names(),
-        vec!["lazy-1d", "rich-1d", "bayes-1d", "bayes-rich-1d", "digits"]
+        vec![
+            "lazy-1d",
+            "rich-1d",
+            "bayes-1d",
+            "bayes-rich-1d",
+            "digits",
+            "lazy-deep",
+            "rich-deep"
+        ]
     );
 }
 
@@ -52,6 +60,20 @@ fn lazy_and_rich_differ_only_in_scaling() {
 }
 
 #[test]
+fn deep_presets_differ_only_in_scaling() {
+    let lazy = load("lazy-deep");
+    let rich = load("rich-deep");
+    assert_eq!(lazy.model.depth, 3);
+    assert_eq!(lazy.model.scaling, Scaling::Standard);
+    assert_eq!(rich.model.scaling, Scaling::MeanField);
+    assert_eq!(lazy.data, rich.data);
+    assert_eq!(lazy.train, rich.train);
+    let mut rich_model = rich.model.clone();
+    rich_model.scaling = Scaling::Standard;
+    assert_eq!(lazy.model, rich_model);
+}
+
+#[test]
 fn bayes_presets_use_langevin() {
     for name in ["bayes-1d", "bayes-rich-1d"] {
         let preset = load(name);
@@ -78,16 +100,17 @@ fn override_on_bundled_preset() {
 #[test]
 fn list_starts_with_bundled() {
     let entries = list_presets();
+    let bundled = bundled_preset_names().len();
     let names: Vec<&str> = entries
         .iter()
-        .take(5)
+        .take(bundled)
         .map(|entry| entry.name.as_str())
         .collect();
     assert_eq!(names, bundled_preset_names());
     assert!(
         entries
             .iter()
-            .take(5)
+            .take(bundled)
             .all(|entry| entry.source == "bundled")
     );
 }
