@@ -276,5 +276,8 @@ fn loop_repaints_after_ctrl_z() {
     let screen = harness.screen();
     assert!(screen.contains("step 1230"), "{screen}");
     assert!(screen.contains("standard γ=1.0"), "{screen}");
-    assert!(harness.commands.try_recv().is_err(), "Ctrl-Z sends no command");
+    assert!(
+        harness.commands.try_recv().is_err(),
+        "Ctrl-Z sends no command"
+    );
 }

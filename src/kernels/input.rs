@@ -139,7 +139,7 @@ impl AugmentedInputs {
         cos: f64,
     ) -> PairCovariance {
         let (var1, var2) = (self.variance[i], other.variance[j]);
-        if var1 == 0.0 || var2 == 0.0 || !(cos.abs() <= PRODUCT_MAX_COSINE) {
+        if var1 == 0.0 || var2 == 0.0 || cos.is_nan() || cos.abs() > PRODUCT_MAX_COSINE {
             return self.pair(i, other, j);
         }
         PairCovariance {
