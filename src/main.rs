@@ -42,7 +42,8 @@ enum Command {
         /// Override a preset value, e.g. --set model.width=1024 (repeatable).
         #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
         overrides: Vec<String>,
-        /// Draw with ASCII characters only (no braille or box drawing).
+        /// Draw with ASCII characters only (no braille or box drawing). This is automatic
+        /// when the locale (LC_ALL, LC_CTYPE or LANG) is not UTF-8.
         #[arg(long)]
         ascii: bool,
     },
