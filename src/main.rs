@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use lazyrich::app::event_loop::ExitReason;
+use lazyrich::app::terminal::TerminalError;
 use lazyrich::config::{self, PresetError};
 use lazyrich::headless::{self, HeadlessError, KernelCommandError, KernelOptions, RunOptions};
 use lazyrich::train::TrainError;
@@ -13,7 +15,8 @@ use lazyrich::train::TrainError;
 mod sweep;
 use sweep::SweepArguments;
 
-/// Exit code of invalid input: a bad preset, override or data file.
+/// Exit code of invalid input: a bad preset, override or data file, or a
+/// TUI started without a usable terminal.
 const EXIT_INVALID: u8 = 2;
 /// Exit code of a run that diverged (NaN or infinite loss).
 const EXIT_DIVERGED: u8 = 3;
@@ -42,7 +45,8 @@ enum Command {
         /// Override a preset value, e.g. --set model.width=1024 (repeatable).
         #[arg(long = "set", value_name = "SECTION.KEY=VALUE")]
         overrides: Vec<String>,
-        /// Draw with ASCII characters only (no braille or box drawing).
+        /// Draw with ASCII characters only (no braille or box drawing). This is automatic
+        /// when the locale (LC_ALL, LC_CTYPE or LANG) is not UTF-8.
         #[arg(long)]
         ascii: bool,
     },
@@ -101,7 +105,8 @@ enum Command {
 
 fn after_help() -> String {
     format!(
-        "Exit codes: 0 success, 1 I/O failure, 2 invalid input, 3 the run diverged, 130 interrupted.\nLog file: {}",
+        "Exit codes: 0 success, 1 I/O failure, 2 invalid input or no terminal for the TUI, \
+         3 the run diverged, 130 stopped by a signal.\nLog file: {}",
         lazyrich::logging::log_path().display()
     )
 }
@@ -158,10 +163,18 @@ fn tui(preset: &str, overrides: &[String], ascii: bool) -> ExitCode {
         Err(error) => return invalid(&error),
     };
     match lazyrich::app::run_tui(preset, ascii) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(ExitReason::Signal(_)) => ExitCode::from(EXIT_INTERRUPTED),
+        Ok(ExitReason::Quit | ExitReason::InputClosed) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            ExitCode::FAILURE
+            let unusable = error
+                .downcast_ref::<TerminalError>()
+                .is_some_and(TerminalError::is_unusable_terminal);
+            if unusable {
+                ExitCode::from(EXIT_INVALID)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

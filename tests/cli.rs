@@ -310,3 +310,25 @@ fn interrupted_run_writes_every_file() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
+
+#[test]
+fn tui_without_terminal_exits_2() {
+    // assert_cmd captures stdout in a pipe, so it is not a terminal.
+    for args in [&[][..], &["tui", "rich-1d"][..]] {
+        let output = lazyrich().args(args).output().expect("binary runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}: escape codes on stdout");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("not a terminal"), "{args:?}: {stderr}");
+        assert!(stderr.contains("lazyrich run PRESET"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn help_names_log_file_and_exit_codes() {
+    let output = lazyrich().arg("--help").output().expect("binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("Log file: "), "{stdout}");
+    assert!(stdout.contains("lazyrich-cli-test.log"), "{stdout}");
+    assert!(stdout.contains("130 stopped by a signal"), "{stdout}");
+}

@@ -389,3 +389,229 @@ fn defaults_filled_in() {
     assert_eq!(preset.train.log_every, 10);
     assert_eq!(preset.train.seed, 0);
 }
+
+/// One abuse case: a line added to a section of `BASE`, the key it should
+/// blame, its kind, and a phrase of the accepted values.
+struct Abuse {
+    section: &'static str,
+    line: &'static str,
+    key: &'static str,
+    kind: PresetErrorKind,
+    accepted: &'static str,
+}
+
+const fn abuse(
+    section: &'static str,
+    line: &'static str,
+    key: &'static str,
+    kind: PresetErrorKind,
+    accepted: &'static str,
+) -> Abuse {
+    Abuse {
+        section,
+        line,
+        key,
+        kind,
+        accepted,
+    }
+}
+
+#[test]
+fn abuse_cases_name_key_position_and_range() {
+    use PresetErrorKind::{NotFinite, OutOfRange, WrongType};
+    let cases = [
+        abuse(
+            "model",
+            "width = -8",
+            "model.width",
+            OutOfRange,
+            "from 1 to 65536",
+        ),
+        abuse(
+            "model",
+            "width = 100000",
+            "model.width",
+            OutOfRange,
+            "from 1 to 65536",
+        ),
+        abuse(
+            "model",
+            "width = 3.5",
+            "model.width",
+            WrongType,
+            "an integer",
+        ),
+        abuse(
+            "model",
+            "width = 1e9",
+            "model.width",
+            WrongType,
+            "an integer",
+        ),
+        abuse(
+            "model",
+            "width = \"64\"",
+            "model.width",
+            WrongType,
+            "an integer",
+        ),
+        abuse("model", "sigma_w = 0", "model.sigma_w", OutOfRange, "> 0"),
+        abuse(
+            "model",
+            "sigma_w = -1.5",
+            "model.sigma_w",
+            OutOfRange,
+            "> 0",
+        ),
+        abuse(
+            "model",
+            "sigma_b = -0.1",
+            "model.sigma_b",
+            OutOfRange,
+            ">= 0",
+        ),
+        abuse("model", "sigma_b = nan", "model.sigma_b", NotFinite, ">= 0"),
+        abuse("model", "gamma0 = 0", "model.gamma0", OutOfRange, "> 0"),
+        abuse("model", "gamma0 = 0.0", "model.gamma0", OutOfRange, "> 0"),
+        abuse("model", "gamma0 = -0.0", "model.gamma0", OutOfRange, "> 0"),
+        abuse(
+            "train",
+            "learning_rate = 0",
+            "train.learning_rate",
+            OutOfRange,
+            "> 0",
+        ),
+        abuse(
+            "train",
+            "learning_rate = -0.1",
+            "train.learning_rate",
+            OutOfRange,
+            "> 0",
+        ),
+        abuse(
+            "train",
+            "learning_rate = nan",
+            "train.learning_rate",
+            NotFinite,
+            "> 0",
+        ),
+        abuse(
+            "train",
+            "learning_rate = inf",
+            "train.learning_rate",
+            NotFinite,
+            "> 0",
+        ),
+        abuse(
+            "train",
+            "learning_rate = 1e400",
+            "train.learning_rate",
+            NotFinite,
+            "> 0",
+        ),
+        abuse(
+            "train",
+            "temperature = -1",
+            "train.temperature",
+            OutOfRange,
+            ">= 0",
+        ),
+        abuse(
+            "train",
+            "temperature = nan",
+            "train.temperature",
+            NotFinite,
+            ">= 0",
+        ),
+        abuse(
+            "train",
+            "temperature = -inf",
+            "train.temperature",
+            NotFinite,
+            ">= 0",
+        ),
+        abuse(
+            "train",
+            "log_every = 0",
+            "train.log_every",
+            OutOfRange,
+            ">= 1",
+        ),
+        abuse("train", "steps = -1", "train.steps", OutOfRange, ">= 0"),
+        abuse("train", "seed = -3", "train.seed", OutOfRange, ">= 0"),
+        abuse(
+            "train",
+            "burn_in = true",
+            "train.burn_in",
+            WrongType,
+            ">= 0",
+        ),
+        abuse("data", "train = 0", "data.train", OutOfRange, "10000"),
+        abuse("data", "test = 10001", "data.test", OutOfRange, "10000"),
+        abuse("data", "noise = -0.1", "data.noise", OutOfRange, ">= 0"),
+        abuse("data", "noise = inf", "data.noise", NotFinite, ">= 0"),
+        abuse(
+            "data",
+            "x_min = nan",
+            "data.x_min",
+            NotFinite,
+            "a finite number",
+        ),
+    ];
+    for case in cases {
+        let text = if case.section == "data" {
+            // BASE already sets `train` and `test`, so the data cases get a
+            // `[data]` table of their own with the case's line last.
+            let required = ["kind = \"sine-1d\"", "train = 8", "test = 20"]
+                .into_iter()
+                .filter(|line| line.split(' ').next() != case.line.split(' ').next());
+            let lines: Vec<&str> = required.chain([case.line]).collect();
+            format!("[data]\n{}\n", lines.join("\n"))
+        } else {
+            format!("{BASE}\n[{}]\n{}\n", case.section, case.line)
+        };
+        let line = text.lines().count();
+        let error = parse_error(&text);
+        assert_eq!(error.kind, case.kind, "{}: {error}", case.line);
+        assert_eq!(
+            error.key.as_deref(),
+            Some(case.key),
+            "{}: {error}",
+            case.line
+        );
+        assert_eq!(error.line(), Some(line), "{}: {error}", case.line);
+        let value_column = case.line.find('=').expect("key = value") + 3;
+        assert_eq!(error.column(), Some(value_column), "{}: {error}", case.line);
+        assert!(
+            error.message.contains(case.accepted),
+            "{}: {error}",
+            case.line
+        );
+    }
+}
+
+#[test]
+fn override_abuse_cases_quote_argument() {
+    let cases = [
+        ("model.width=", "expected"),
+        ("=5", "expected section.key=value"),
+        ("model..width=4", "did you mean `model.width`?"),
+        ("model.width=8=9", "expected"),
+        ("model.width=nan", "expected an integer"),
+        ("train.learning_rate=0", "expected a finite number > 0"),
+        ("train.learning_rate=nan", "expected a finite number > 0"),
+        ("train.temperature=-1", "expected a finite number >= 0"),
+        ("model.activation=rleu", "did you mean \"relu\"?"),
+        ("model.scaling=meanfield", "did you mean \"mean-field\"?"),
+        ("train.optimiser=gd", "did you mean `train.optimizer`?"),
+    ];
+    for (argument, accepted) in cases {
+        let error = override_error(&[argument]);
+        assert_eq!(
+            error.location,
+            lazyrich::config::Location::Override(argument.to_string()),
+            "{error}"
+        );
+        assert!(error.message.contains(accepted), "{argument}: {error}");
+    }
+}

@@ -15,12 +15,12 @@ use lazyrich::config::types::{
     SweepConfig, TrainConfig,
 };
 use lazyrich::train::snapshot::{Command, FunctionView, Numerics, RunInfo, RunState, Snapshot};
-use lazyrich::ui::Theme;
+use lazyrich::ui::{ColorDepth, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const THEME: Theme = Theme {
-    color: true,
+    depth: ColorDepth::Ansi16,
     ascii: false,
 };
 
@@ -258,4 +258,28 @@ fn loop_input_error_is_returned() {
     ));
     let error = result.expect_err("input error must end the loop");
     assert_eq!(error.to_string(), "failed to read terminal input");
+}
+
+#[test]
+fn loop_repaints_after_ctrl_z() {
+    let mut harness = Harness::new();
+    let sender = harness.snapshot_sender.as_ref().expect("sender");
+    sender.send(snapshot(0, Some(run_info()))).expect("send");
+    sender.send(snapshot(1230, None)).expect("send");
+    let ctrl_z = Ok(Event::Key(KeyEvent::new(
+        KeyCode::Char('z'),
+        KeyModifiers::CONTROL,
+    )));
+    // The test backend's stop does nothing, and its resume clears the
+    // screen. Only a full repaint after the resume brings the text back.
+    let events = delayed(vec![ctrl_z]).chain(delayed(vec![key('q')]));
+    let reason = harness.run(Box::pin(events));
+    assert_eq!(reason, ExitReason::Quit);
+    let screen = harness.screen();
+    assert!(screen.contains("step 1230"), "{screen}");
+    assert!(screen.contains("standard γ=1.0"), "{screen}");
+    assert!(
+        harness.commands.try_recv().is_err(),
+        "Ctrl-Z sends no command"
+    );
 }

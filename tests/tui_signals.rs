@@ -13,7 +13,7 @@ use lazyrich::config::types::{
     Activation, DataConfig, DataKind, Encoding, ModelConfig, Optimizer, Preset, Scaling,
     SweepConfig, TrainConfig,
 };
-use lazyrich::ui::Theme;
+use lazyrich::ui::{ColorDepth, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -68,7 +68,7 @@ fn sigterm_ends_event_loop() {
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
     let mut app = App::new(preset(), Vec::new());
     let theme = Theme {
-        color: false,
+        depth: ColorDepth::Monochrome,
         ascii: true,
     };
 

@@ -1,5 +1,9 @@
 //! The event loop: terminal input, the frame timer, Unix signals and the
 //! trainer's snapshots, multiplexed with `tokio::select!` on one thread.
+//!
+//! Job control: Ctrl-Z (a key in raw mode) and SIGTSTP leave raw mode and
+//! the alternate screen before the process stops. SIGCONT, after any stop,
+//! enters both again and repaints the whole screen.
 
 use std::io;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
@@ -10,14 +14,15 @@ use crossterm::event::Event;
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use tokio::signal::unix::{Signal, SignalKind, signal};
+use rustix::process::Signal;
+use tokio::signal::unix::{SignalKind, signal};
 use tokio::time::MissedTickBehavior;
 use tracing::{info, warn};
 
 use super::action::Action;
 use super::keymap::action_for_key;
 use super::state::App;
-use super::terminal::recorded_panic;
+use super::terminal::{Suspendable, recorded_panic};
 use crate::train::snapshot::{Command, Snapshot};
 use crate::ui::{self, Theme};
 
@@ -46,42 +51,68 @@ pub enum ExitReason {
     InputClosed,
 }
 
-/// SIGTERM, SIGHUP and SIGINT streams.
-struct ExitSignals {
-    terminate: Signal,
-    hangup: Signal,
-    interrupt: Signal,
+/// A signal the event loop acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SignalEvent {
+    /// SIGTERM, SIGHUP or SIGINT, by name.
+    Exit(&'static str),
+    /// SIGTSTP: stop as the shell asked.
+    Suspend,
+    /// SIGCONT: the process continues after a stop.
+    Resume,
 }
 
-impl ExitSignals {
-    fn register() -> io::Result<ExitSignals> {
-        Ok(ExitSignals {
+/// Streams of the signals in `SignalEvent`.
+struct Signals {
+    terminate: tokio::signal::unix::Signal,
+    hangup: tokio::signal::unix::Signal,
+    interrupt: tokio::signal::unix::Signal,
+    suspend: tokio::signal::unix::Signal,
+    resume: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn register() -> io::Result<Signals> {
+        Ok(Signals {
             terminate: signal(SignalKind::terminate())?,
             hangup: signal(SignalKind::hangup())?,
             interrupt: signal(SignalKind::interrupt())?,
+            suspend: signal(SignalKind::from_raw(Signal::TSTP.as_raw()))?,
+            resume: signal(SignalKind::from_raw(Signal::CONT.as_raw()))?,
         })
     }
 
-    /// Waits for the next signal and returns its name.
-    async fn recv(&mut self) -> &'static str {
+    /// Waits for the next signal.
+    async fn recv(&mut self) -> SignalEvent {
         tokio::select! {
-            _ = self.terminate.recv() => "SIGTERM",
-            _ = self.hangup.recv() => "SIGHUP",
-            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => SignalEvent::Exit("SIGTERM"),
+            _ = self.hangup.recv() => SignalEvent::Exit("SIGHUP"),
+            _ = self.interrupt.recv() => SignalEvent::Exit("SIGINT"),
+            _ = self.suspend.recv() => SignalEvent::Suspend,
+            _ = self.resume.recv() => SignalEvent::Resume,
         }
     }
+}
+
+/// Step the loop takes after a terminal event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EventOutcome {
+    Ignored,
+    Redraw,
+    Suspend,
 }
 
 /// Runs the UI until the user quits, a signal arrives or `events` ends.
 ///
 /// Snapshots are drained with `try_recv` on each frame tick, so the loop
 /// never blocks on the trainer. A frame is drawn on a tick only when a
-/// snapshot arrived since the last one, and right away after a key press
-/// or a resize that changes the screen.
+/// snapshot arrived since the last one, and right away after a key press,
+/// a resize or a resume that changes the screen.
 ///
 /// # Errors
 /// Fails when signal handlers cannot be registered, the terminal input
-/// fails, or drawing fails.
+/// fails, drawing fails, or the terminal modes cannot be entered again
+/// after a stop.
 pub async fn run_event_loop<B, E>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -90,11 +121,11 @@ pub async fn run_event_loop<B, E>(
     trainer: TrainerLink<'_>,
 ) -> anyhow::Result<ExitReason>
 where
-    B: Backend,
+    B: Backend + Suspendable,
     B::Error: Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
-    let mut signals = ExitSignals::register().context("failed to register signal handlers")?;
+    let mut signals = Signals::register().context("failed to register signal handlers")?;
     let mut frames = tokio::time::interval(FRAME_INTERVAL);
     frames.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut dirty = true;
@@ -111,19 +142,36 @@ where
             event = events.next() => match event {
                 // A key press or resize is drawn at once rather than on the
                 // next tick, which would add up to one frame interval of delay.
-                Some(Ok(event)) => {
-                    if handle_event(app, event, trainer) && !app.should_quit() {
-                        terminal.draw(|frame| ui::render(frame, app, theme))?;
-                        dirty = false;
+                Some(Ok(event)) => match handle_event(app, event, trainer) {
+                    EventOutcome::Ignored => {}
+                    EventOutcome::Redraw => {
+                        if !app.should_quit() {
+                            terminal.draw(|frame| ui::render(frame, app, theme))?;
+                            dirty = false;
+                        }
                     }
-                }
+                    EventOutcome::Suspend => {
+                        suspend(terminal)?;
+                        dirty = true;
+                    }
+                },
                 Some(Err(err)) => return Err(err).context("failed to read terminal input"),
                 None => return Ok(ExitReason::InputClosed),
             },
-            name = signals.recv() => {
-                info!(signal = name, "exiting on signal");
-                return Ok(ExitReason::Signal(name));
-            }
+            signal = signals.recv() => match signal {
+                SignalEvent::Exit(name) => {
+                    info!(signal = name, "exiting on signal");
+                    return Ok(ExitReason::Signal(name));
+                }
+                SignalEvent::Suspend => {
+                    suspend(terminal)?;
+                    dirty = true;
+                }
+                SignalEvent::Resume => {
+                    resume(terminal)?;
+                    dirty = true;
+                }
+            },
         }
         if app.should_quit() {
             return Ok(ExitReason::Quit);
@@ -147,7 +195,7 @@ fn drain_snapshots(app: &mut App, trainer: TrainerLink, trainer_gone: &mut bool)
                     *trainer_gone = true;
                     let reason = recorded_panic().map_or_else(
                         || "the channel closed".to_string(),
-                        |m| format!("panic: {m}"),
+                        |m| format!("panic: {m}; see {}", crate::logging::log_path().display()),
                     );
                     app.update(Action::TrainerStopped(reason));
                     changed = true;
@@ -159,13 +207,59 @@ fn drain_snapshots(app: &mut App, trainer: TrainerLink, trainer_gone: &mut bool)
     changed
 }
 
-/// Applies a terminal event and returns whether the screen must be redrawn.
-fn handle_event(app: &mut App, event: Event, trainer: TrainerLink) -> bool {
+/// Hands the terminal back, stops the process, and takes the terminal over
+/// again once the process continues.
+fn suspend<B>(terminal: &mut Terminal<B>) -> anyhow::Result<()>
+where
+    B: Backend + Suspendable,
+    B::Error: Send + Sync + 'static,
+{
+    info!("suspending");
+    if let Err(err) = terminal.backend_mut().leave_modes() {
+        warn!(%err, "failed to leave the terminal modes before stopping");
+    }
+    terminal
+        .backend_mut()
+        .stop_process()
+        .context("failed to stop the process")?;
+    resume(terminal)
+}
+
+/// Enters raw mode and the alternate screen and clears it, so that the next
+/// frame repaints every cell. Entering a mode that is already on is harmless,
+/// so a SIGCONT after our own stop only costs one more full repaint.
+fn resume<B>(terminal: &mut Terminal<B>) -> anyhow::Result<()>
+where
+    B: Backend + Suspendable,
+    B::Error: Send + Sync + 'static,
+{
+    info!("resuming");
+    terminal
+        .backend_mut()
+        .enter_modes()
+        .context("failed to enter raw mode and the alternate screen after a stop")?;
+    // `Terminal::clear` would query the cursor position, and the reply
+    // would go to the input stream's reader instead. A resize to the same
+    // size clears the screen and the previous frame without that query.
+    let size = terminal
+        .size()
+        .context("failed to read the terminal size")?;
+    terminal
+        .resize(size.into())
+        .context("failed to clear the terminal")?;
+    Ok(())
+}
+
+/// Applies a terminal event and returns what the loop must do next.
+fn handle_event(app: &mut App, event: Event, trainer: TrainerLink) -> EventOutcome {
     match event {
         Event::Key(key) => {
             let Some(action) = action_for_key(key) else {
-                return false;
+                return EventOutcome::Ignored;
             };
+            if matches!(action, Action::Suspend) {
+                return EventOutcome::Suspend;
+            }
             if let Some(command) = app.update(action)
                 && let Err(err) = trainer.commands.send(command)
             {
@@ -174,9 +268,9 @@ fn handle_event(app: &mut App, event: Event, trainer: TrainerLink) -> bool {
                     "the command channel closed".to_string(),
                 ));
             }
-            true
+            EventOutcome::Redraw
         }
-        Event::Resize(..) => true,
-        _ => false,
+        Event::Resize(..) => EventOutcome::Redraw,
+        _ => EventOutcome::Ignored,
     }
 }

@@ -13,6 +13,8 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return match key.code {
             KeyCode::Char('c') | KeyCode::Char('C') => Some(Action::Quit),
+            // Raw mode turns off the terminal's own Ctrl-Z, so it arrives as a key.
+            KeyCode::Char('z') | KeyCode::Char('Z') => Some(Action::Suspend),
             _ => None,
         };
     }
@@ -93,9 +95,11 @@ mod tests {
     }
 
     #[test]
-    fn keymap_ctrl_c_quits() {
+    fn keymap_ctrl_c_quits_ctrl_z_suspends() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(describe(action_for_key(ctrl_c)), "Some(Quit)");
+        let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
+        assert_eq!(describe(action_for_key(ctrl_z)), "Some(Suspend)");
         let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
         assert_eq!(describe(action_for_key(ctrl_r)), "None");
     }

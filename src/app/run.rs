@@ -4,7 +4,7 @@ use anyhow::Context;
 use crossterm::event::EventStream;
 use tracing::{info, warn};
 
-use super::event_loop::{TrainerLink, run_event_loop};
+use super::event_loop::{ExitReason, TrainerLink, run_event_loop};
 use super::state::App;
 use super::terminal::{init_terminal, recorded_panic, restore_terminal};
 use crate::config::types::Preset;
@@ -17,13 +17,15 @@ use crate::ui::Theme;
 /// Colour follows `NO_COLOR`.
 ///
 /// The terminal is restored on every exit path: quit, signal, error and
-/// panic. The UI keeps running when the training thread panics.
+/// panic. The UI keeps running when the training thread panics. Returns why
+/// the event loop ended.
 ///
 /// # Errors
-/// Fails when the terminal cannot be set up (for example when stdout is not
-/// a terminal), when reading input or drawing fails, or when the training
-/// thread panicked during the session.
-pub fn run_tui(preset: Preset, ascii: bool) -> anyhow::Result<()> {
+/// Fails when the terminal cannot be set up (a
+/// [`TerminalError`](super::terminal::TerminalError), for example when
+/// stdout is not a terminal), when reading input or drawing fails, or when
+/// the training thread panicked during the session.
+pub fn run_tui(preset: Preset, ascii: bool) -> anyhow::Result<ExitReason> {
     let theme = Theme::from_env(ascii);
     let catalog = load_catalog();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -31,9 +33,8 @@ pub fn run_tui(preset: Preset, ascii: bool) -> anyhow::Result<()> {
         .build()
         .context("failed to start the async runtime")?;
 
-    let mut terminal =
-        init_terminal().context("failed to set up the terminal; is stdout a terminal?")?;
-    info!(preset = %preset.name, ascii, color = theme.color, "TUI started");
+    let mut terminal = init_terminal()?;
+    info!(preset = %preset.name, ascii = theme.ascii, colors = theme.depth.name(), "TUI started");
     let trainer = spawn(preset.clone());
     let mut app = App::new(preset, catalog);
     let link = TrainerLink {
@@ -55,9 +56,12 @@ pub fn run_tui(preset: Preset, ascii: bool) -> anyhow::Result<()> {
     let reason = result?;
     info!(?reason, "TUI stopped");
     if let Some(message) = recorded_panic() {
-        anyhow::bail!("the training thread panicked: {message}");
+        anyhow::bail!(
+            "the training thread panicked: {message}. The log file {} has the details",
+            crate::logging::log_path().display()
+        );
     }
-    Ok(())
+    Ok(reason)
 }
 
 /// Loads the bundled presets in key order. A preset that fails to load is

@@ -188,6 +188,15 @@ impl Document {
             ));
         };
         let (key, text) = (key.trim(), text.trim());
+        if key.is_empty() {
+            let message = "invalid override: the key before `=` is empty, \
+                           expected section.key=value, e.g. model.width=1024";
+            return Err(PresetError::new(
+                PresetErrorKind::InvalidOverride,
+                location,
+                message,
+            ));
+        }
         if SECTIONS.contains(&key) {
             let message = format!(
                 "invalid override: `{key}` is a section, expected section.key=value, e.g. {key}.{}=...",

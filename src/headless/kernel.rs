@@ -182,10 +182,13 @@ pub fn read_input_rows(path: &Path) -> Result<Array2<f64>, InputFileError> {
 /// must have as many cells as the first data row, and blank lines are ignored. At least
 /// one data row is required.
 pub fn parse_input_rows(path: &Path, text: &[u8]) -> Result<Array2<f64>, InputFileError> {
+    // Rows end at `\n` only, so that row numbers are the line numbers an
+    // editor shows. The `\r` of a CRLF line end is trimmed with the spaces.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(text);
     let mut values = Vec::new();
     // Number of columns and the row that set it.
@@ -270,6 +273,26 @@ mod tests {
         assert_eq!(with_header, ndarray::array![[1.0, 2.5], [-300.0, 0.0]]);
         let without_header = parse("1,2.5\n\n-3e2,0\n").expect("valid file");
         assert_eq!(without_header, with_header);
+    }
+
+    #[test]
+    fn parse_crlf_and_lone_carriage_return() {
+        let crlf = parse("x\r\n1\r\n2\r\n").expect("CRLF line ends");
+        assert_eq!(crlf, ndarray::array![[1.0], [2.0]]);
+        // Found by the kernel_inputs fuzz target: the CSV reader used to end
+        // rows at a lone `\r` too, and then reported row numbers past the
+        // last line of the file.
+        let error = parse("\x0c3\x0c\x0c\r,\n(1 \"\n").expect_err("empty cell");
+        match error {
+            InputFileError::InvalidCell {
+                row, column, cell, ..
+            } => {
+                assert_eq!(row, 1);
+                assert_eq!(column, 2);
+                assert_eq!(cell, "");
+            }
+            other => panic!("unexpected error {other}"),
+        }
     }
 
     #[test]

@@ -111,9 +111,10 @@ pub fn render_accuracy_view(
 mod tests {
     use super::*;
     use crate::app::fixtures::{buffer_lines, classification_info, render_with};
+    use crate::ui::ColorDepth;
 
     const ASCII: Theme = Theme {
-        color: true,
+        depth: ColorDepth::Ansi16,
         ascii: true,
     };
 

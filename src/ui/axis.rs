@@ -25,18 +25,34 @@ pub fn finite_range(values: impl IntoIterator<Item = f64>) -> Option<(f64, f64)>
 /// Widens `(lo, hi)` by `fraction` of its span on both sides. A zero span
 /// becomes `lo ± 10%` of `|lo|`, or `[-1, 1]` around zero, so a constant
 /// series is drawn as a line through the middle. Without a finite range the
-/// bounds are `[0, 1]`.
+/// bounds are `[0, 1]`. The bounds are always finite, because padding that would
+/// overflow near `±f64::MAX` is left out.
 pub fn padded_bounds(range: Option<(f64, f64)>, fraction: f64) -> [f64; 2] {
     let Some((lo, hi)) = range.filter(|(lo, hi)| lo.is_finite() && hi.is_finite()) else {
         return [0.0, 1.0];
     };
     let span = hi - lo;
-    if span > 0.0 && span.is_finite() {
+    let padded = if span > 0.0 {
         let pad = span * fraction;
-        return [lo - pad, hi + pad];
+        [lo - pad, hi + pad]
+    } else {
+        let half = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        [lo - half, hi + half]
+    };
+    if padded.iter().all(|bound| bound.is_finite()) && padded[0] < padded[1] {
+        padded
+    } else if lo < hi {
+        [lo, hi]
+    } else {
+        // A constant series where the 10% padding overflows (near
+        // ±f64::MAX, so widen towards zero) or rounds away (subnormal).
+        let widened = [lo.min(lo * 0.9), hi.max(hi * 0.9)];
+        if widened[0] < widened[1] {
+            widened
+        } else {
+            [lo - 1.0, hi + 1.0]
+        }
     }
-    let half = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
-    [lo - half, hi + half]
 }
 
 /// Linear axis over the data range widened by `padding` (a fraction of the
@@ -47,7 +63,9 @@ pub fn linear_axis(range: Option<(f64, f64)>, padding: f64, label_count: usize) 
     let labels = (0..count)
         .map(|i| {
             let t = i as f64 / (count - 1) as f64;
-            format_value(bounds[0] + t * (bounds[1] - bounds[0]))
+            // Weighting both ends, rather than adding t times the span,
+            // stays finite when the span overflows.
+            format_value(bounds[0] * (1.0 - t) + bounds[1] * t)
         })
         .collect();
     AxisScale { bounds, labels }
@@ -122,6 +140,36 @@ mod tests {
         assert_eq!(padded_bounds(Some((5.0, 5.0)), 0.1), [4.5, 5.5]);
         assert_eq!(padded_bounds(Some((f64::NAN, 1.0)), 0.1), [0.0, 1.0]);
         assert_eq!(padded_bounds(Some((0.0, 10.0)), 0.1), [-1.0, 11.0]);
+    }
+
+    #[test]
+    fn padded_bounds_stay_finite_at_extremes() {
+        let cases = [
+            (-f64::MAX, f64::MAX),
+            (f64::MAX, f64::MAX),
+            (-f64::MAX, -f64::MAX),
+            (0.0, f64::MAX),
+            (5e-324, 5e-324),
+            (1e308, 1.7e308),
+        ];
+        for (lo, hi) in cases {
+            let bounds = padded_bounds(Some((lo, hi)), 0.05);
+            assert!(bounds[0].is_finite(), "{lo:e}..{hi:e}: {bounds:?}");
+            assert!(bounds[1].is_finite(), "{lo:e}..{hi:e}: {bounds:?}");
+            assert!(bounds[0] < bounds[1], "{lo:e}..{hi:e}: {bounds:?}");
+            assert!(bounds[0] <= lo, "{lo:e}..{hi:e}: {bounds:?}");
+            assert!(bounds[1] >= hi, "{lo:e}..{hi:e}: {bounds:?}");
+        }
+    }
+
+    #[test]
+    fn linear_axis_labels_finite_at_extremes() {
+        let axis = linear_axis(Some((-f64::MAX, f64::MAX)), 0.0, 3);
+        assert_eq!(axis.labels.len(), 3);
+        for label in &axis.labels {
+            assert!(!label.contains("inf"), "{label}");
+            assert!(!label.contains("NaN"), "{label}");
+        }
     }
 
     #[test]

@@ -194,6 +194,11 @@ fn step_range(app: &App, spec: &ChartSpec) -> Option<(u64, u64)> {
         .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
 }
 
+/// Note that `count` NaN or infinite values were left out of a plot.
+pub(crate) fn non_finite_note(count: u64) -> String {
+    format!("{count} NaN/inf skipped")
+}
+
 pub(crate) fn styled_axis(scale: AxisScale, theme: &Theme) -> Axis<'static> {
     Axis::default()
         .bounds(scale.bounds)
@@ -233,7 +238,7 @@ fn chart_title(spec: &ChartSpec, plotted: &[Plotted], theme: &Theme, width: u16)
         format!(" {} ", spec.title)
     };
     let non_finite: u64 = plotted.iter().map(|p| p.non_finite).sum();
-    let warning = (non_finite > 0).then(|| format!("{non_finite} non-finite "));
+    let warning = (non_finite > 0).then(|| format!("{} ", non_finite_note(non_finite)));
     let fixed = heading.chars().count() + warning.as_ref().map_or(0, |w| w.chars().count());
 
     let forms = [
@@ -275,9 +280,10 @@ mod tests {
     };
     use crate::app::{Action, App};
     use crate::train::snapshot::{MetricRow, RunState, Snapshot};
+    use crate::ui::ColorDepth;
 
     const COLOR: Theme = Theme {
-        color: true,
+        depth: ColorDepth::Ansi16,
         ascii: false,
     };
 
@@ -348,7 +354,7 @@ mod tests {
         rows[5].values[1] = f64::NEG_INFINITY;
         let app = app_with_rows(rows);
         let text = render_chart(&app, &LOSS_CHART, 60, 10).join("\n");
-        assert!(text.contains("3 non-finite"), "{text}");
+        assert!(text.contains("3 NaN/inf skipped"), "{text}");
     }
 
     #[test]
@@ -370,9 +376,88 @@ mod tests {
         let app = app_with_rows(vec![nan_row, zero_row]);
         let loss = render_chart(&app, &LOSS_CHART, 40, 8).join("\n");
         assert!(loss.contains("no positive values"), "{loss}");
-        assert!(loss.contains("2 non-finite"), "{loss}");
+        assert!(loss.contains("2 NaN/inf skipped"), "{loss}");
         let change = render_chart(&app, &CHANGE_CHART, 40, 8).join("\n");
         assert!(change.contains("change"), "{change}");
+    }
+
+    #[test]
+    fn chart_extreme_values() {
+        let extremes = [
+            f64::MAX,
+            -f64::MAX,
+            1e308,
+            f64::MIN_POSITIVE,
+            5e-324,
+            0.0,
+            -0.0,
+        ];
+        let rows: Vec<MetricRow> = extremes
+            .iter()
+            .enumerate()
+            .map(|(i, value)| MetricRow {
+                values: [*value; 11],
+                ..sample_row(i as u64 * 10)
+            })
+            .collect();
+        let app = app_with_rows(rows);
+        for spec in [LOSS_CHART, CHANGE_CHART, KERNEL_CHART] {
+            let text = render_chart(&app, &spec, 60, 12).join("\n");
+            assert!(text.contains(spec.title), "{text}");
+            assert!(!text.contains("inf"), "{}:\n{text}", spec.title);
+            assert!(!text.contains("NaN"), "{}:\n{text}", spec.title);
+        }
+    }
+
+    #[test]
+    fn chart_constant_series_at_max() {
+        let rows: Vec<MetricRow> = (0..5)
+            .map(|i| MetricRow {
+                values: [f64::MAX; 11],
+                ..sample_row(i * 10)
+            })
+            .collect();
+        let app = app_with_rows(rows);
+        let buffer = render_with(60, 12, |frame| {
+            render_metric_chart(frame, frame.area(), &app, &COLOR, &CHANGE_CHART);
+        });
+        let text = buffer_lines(&buffer).join("\n");
+        assert!(!text.contains("inf"), "{text}");
+        assert!(braille_cells(&buffer) > 5, "{text}");
+    }
+
+    #[test]
+    fn chart_series_colours_differ_at_each_depth() {
+        let app = app_with_history(sample_info(), 300);
+        for depth in [
+            ColorDepth::Ansi16,
+            ColorDepth::Ansi256,
+            ColorDepth::TrueColor,
+        ] {
+            let theme = Theme {
+                depth,
+                ascii: false,
+            };
+            let buffer = render_with(60, 12, |frame| {
+                render_metric_chart(frame, frame.area(), &app, &theme, &KERNEL_CHART);
+            });
+            // Colours of the plotted braille cells, first seen first.
+            let mut colours = Vec::new();
+            for cell in &buffer.content {
+                let is_braille = cell
+                    .symbol()
+                    .chars()
+                    .all(|c| ('\u{2801}'..='\u{28FF}').contains(&c));
+                if is_braille && !colours.contains(&cell.fg) {
+                    colours.push(cell.fg);
+                }
+            }
+            assert_eq!(colours.len(), 3, "{depth:?}: {colours:?}");
+            for index in 0..3 {
+                let expected = crate::ui::palette::series_color(depth, index);
+                assert!(colours.contains(&expected), "{depth:?}: {colours:?}");
+            }
+        }
     }
 
     #[test]

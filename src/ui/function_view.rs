@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Chart, Dataset, GraphType};
 
 use super::axis;
-use super::charts::styled_axis;
+use super::charts::{non_finite_note, styled_axis};
 use super::theme::{Role, Theme};
 use crate::config::types::Optimizer;
 use crate::train::snapshot::{FunctionView, RunInfo};
@@ -21,30 +21,50 @@ struct Layer {
     short_name: String,
     graph_type: GraphType,
     points: Vec<(f64, f64)>,
+    /// Pairs left out because `x` or `y` is NaN or infinite.
+    non_finite: usize,
 }
 
-/// Pairs `x[i]` with `y[i]`, sorted by `x` so that lines do not zigzag.
-/// Extra entries of the longer slice and non-finite pairs are dropped.
-fn sorted_pairs(x: &[f64], y: &[f64]) -> Vec<(f64, f64)> {
+/// Pairs `x[i]` with `y[i]`, sorted by `x` so that lines do not zigzag, and
+/// the number of pairs dropped because a coordinate is not finite. Extra
+/// entries of the longer slice are dropped without being counted.
+fn sorted_pairs(x: &[f64], y: &[f64]) -> (Vec<(f64, f64)>, usize) {
     let mut pairs: Vec<(f64, f64)> = x
         .iter()
         .zip(y)
         .map(|(x, y)| (*x, *y))
         .filter(|(x, y)| x.is_finite() && y.is_finite())
         .collect();
+    let non_finite = x.len().min(y.len()) - pairs.len();
     pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    pairs
+    (pairs, non_finite)
+}
+
+/// Builds a layer from `x` and `y` with [`sorted_pairs`].
+fn layer(
+    role: Role,
+    name: String,
+    short_name: &str,
+    graph_type: GraphType,
+    x: &[f64],
+    y: &[f64],
+) -> Layer {
+    let (points, non_finite) = sorted_pairs(x, y);
+    Layer {
+        role,
+        name,
+        short_name: short_name.to_string(),
+        graph_type,
+        points,
+        non_finite,
+    }
 }
 
 /// Layers of the view, the GP band first and the training points last so
 /// that the points stay on top.
 fn layers(info: &RunInfo, view: Option<&FunctionView>, plus_minus: &str) -> Vec<Layer> {
-    let line = |role, name: String, short_name: &str, y: &[f64]| Layer {
-        role,
-        name,
-        short_name: short_name.to_string(),
-        graph_type: GraphType::Line,
-        points: sorted_pairs(&info.x_test, y),
+    let line = |role, name: String, short_name: &str, y: &[f64]| {
+        layer(role, name, short_name, GraphType::Line, &info.x_test, y)
     };
     let mut layers = Vec::new();
     if let Some(view) = view {
@@ -87,13 +107,14 @@ fn layers(info: &RunInfo, view: Option<&FunctionView>, plus_minus: &str) -> Vec<
         let name = network_name.to_string();
         layers.push(line(Role::Network, name, "NN", &view.network));
     }
-    layers.push(Layer {
-        role: Role::TrainingPoints,
-        name: "data".to_string(),
-        short_name: "data".to_string(),
-        graph_type: GraphType::Scatter,
-        points: sorted_pairs(&info.x_train, &info.y_train),
-    });
+    layers.push(layer(
+        Role::TrainingPoints,
+        "data".to_string(),
+        "data",
+        GraphType::Scatter,
+        &info.x_train,
+        &info.y_train,
+    ));
     layers
 }
 
@@ -121,6 +142,19 @@ fn legend(layers: &[Layer], theme: &Theme, width: u16) -> Line<'static> {
     }
 }
 
+/// Title, with the number of non-finite points left out of the view.
+fn title(layers: &[Layer], theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(" function ", theme.bold())];
+    let non_finite: usize = layers.iter().map(|l| l.non_finite).sum();
+    if non_finite > 0 {
+        spans.push(Span::styled(
+            format!("{} ", non_finite_note(non_finite as u64)),
+            theme.style(Role::Warning),
+        ));
+    }
+    Line::from(spans)
+}
+
 /// Draws the function view of a 1-D run into `area`.
 pub fn render_function_view(
     frame: &mut Frame,
@@ -140,7 +174,7 @@ pub fn render_function_view(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border_set())
-        .title(Span::styled(" function ", theme.bold()))
+        .title(title(&layers, theme))
         .title_bottom(legend(&layers, theme, area.width.saturating_sub(2)));
     let datasets = layers
         .iter()
@@ -165,13 +199,14 @@ mod tests {
     use crate::app::fixtures::{
         braille_cells, buffer_lines, render_with, sample_info, sample_view,
     };
+    use crate::ui::ColorDepth;
 
     const ASCII: Theme = Theme {
-        color: true,
+        depth: ColorDepth::Ansi16,
         ascii: true,
     };
     const COLOR: Theme = Theme {
-        color: true,
+        depth: ColorDepth::Ansi16,
         ascii: false,
     };
 
@@ -246,7 +281,10 @@ mod tests {
         view.ntk.truncate(5);
         view.gp_sd.pop();
         view.gp_mean[0] = f64::NEG_INFINITY;
-        render_view(&info, Some(&view), &COLOR);
+        let text = render_view(&info, Some(&view), &COLOR);
+        // Two bad training points, the NaN network value and the -inf GP
+        // mean. The band is not drawn, because gp_sd lost its last entry.
+        assert!(text.contains("4 NaN/inf skipped"), "{text}");
 
         let empty = RunInfo {
             x_train: Vec::new(),
@@ -260,6 +298,23 @@ mod tests {
                 render_function_view(frame, frame.area(), &info, Some(&view), &COLOR);
             });
         }
+    }
+
+    #[test]
+    fn function_view_extreme_values() {
+        let mut info = sample_info();
+        info.y_train[0] = f64::MAX;
+        info.y_train[1] = -f64::MAX;
+        info.x_train[2] = 5e-324;
+        let mut view = sample_view(&info);
+        view.network[0] = f64::MAX;
+        view.gp_sd[1] = f64::MAX;
+        let text = render_view(&info, Some(&view), &COLOR);
+        // The band at x[1] is gp_mean ± 2 f64::MAX, which overflows to ±inf.
+        assert!(text.contains(" function 2 NaN/inf skipped "), "{text}");
+        let labels = text.replace("NaN/inf skipped", "");
+        assert!(!labels.contains("inf"), "{text}");
+        assert!(!labels.contains("NaN"), "{text}");
     }
 
     #[test]

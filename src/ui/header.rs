@@ -137,9 +137,10 @@ mod tests {
     use super::*;
     use crate::app::fixtures::{buffer_lines, render_with, sample_preset, sample_snapshot};
     use crate::app::{Action, App};
+    use crate::ui::ColorDepth;
 
     const COLOR: Theme = Theme {
-        color: true,
+        depth: ColorDepth::Ansi16,
         ascii: false,
     };
 

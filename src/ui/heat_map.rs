@@ -62,7 +62,7 @@ fn cell_index(position: u16, cells: u16, points: usize) -> usize {
 }
 
 fn shade_symbol(value: f64, theme: &Theme) -> &'static str {
-    if theme.color {
+    if theme.color() {
         return " ";
     }
     match value {
@@ -75,7 +75,7 @@ fn shade_symbol(value: f64, theme: &Theme) -> &'static str {
 }
 
 fn shade_style(value: f64, theme: &Theme) -> Style {
-    if !theme.color || value.is_nan() {
+    if !theme.color() || value.is_nan() {
         return Style::default();
     }
     let strength = value.abs().min(1.0);
@@ -103,7 +103,7 @@ fn draw_points(buffer: &mut Buffer, inner: Rect, plane: &PlaneView, theme: &Them
         let row = inner.height - 1 - row_from_bottom;
         if let Some(cell) = buffer.cell_mut((inner.x + column, inner.y + row)) {
             cell.set_symbol(if *y > 0.0 { "o" } else { "x" });
-            if theme.color {
+            if theme.color() {
                 cell.set_fg(Color::White);
                 cell.modifier.insert(Modifier::BOLD);
             }
@@ -135,7 +135,7 @@ mod tests {
     use std::sync::Arc;
 
     const PLAIN: Theme = Theme {
-        color: false,
+        depth: crate::ui::capabilities::ColorDepth::Monochrome,
         ascii: true,
     };
 
@@ -193,7 +193,7 @@ mod tests {
     #[test]
     fn heat_map_colour_marks_sign() {
         let theme = Theme {
-            color: true,
+            depth: crate::ui::capabilities::ColorDepth::TrueColor,
             ascii: false,
         };
         let buffer = render_with(40, 12, |frame| {

@@ -5,6 +5,7 @@
 
 pub mod accuracy_view;
 pub mod axis;
+pub mod capabilities;
 pub mod charts;
 pub mod format;
 pub mod function_view;
@@ -12,6 +13,7 @@ pub mod header;
 pub mod heat_map;
 pub mod help;
 pub mod numerics;
+pub mod palette;
 pub mod theme;
 pub mod too_small;
 
@@ -22,6 +24,7 @@ use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::App;
+pub use capabilities::ColorDepth;
 pub use theme::Theme;
 
 /// Smallest terminal that shows the panels. At 60x16 each metric chart
@@ -127,7 +130,7 @@ mod tests {
     use crate::app::{Action, App};
 
     const COLOR: Theme = Theme {
-        color: true,
+        depth: ColorDepth::Ansi16,
         ascii: false,
     };
 
@@ -209,7 +212,7 @@ mod tests {
     #[test]
     fn render_ascii_mode_is_pure_ascii() {
         let theme = Theme {
-            color: true,
+            depth: ColorDepth::Ansi16,
             ascii: true,
         };
         let app = app_with_history(sample_info(), 200);
@@ -232,7 +235,7 @@ mod tests {
     #[test]
     fn render_ascii_help_overlay() {
         let theme = Theme {
-            color: true,
+            depth: ColorDepth::Ansi16,
             ascii: true,
         };
         let mut app = app_with_history(sample_info(), 200);
@@ -252,7 +255,7 @@ mod tests {
     #[test]
     fn render_no_color_has_no_colours() {
         let theme = Theme {
-            color: false,
+            depth: ColorDepth::Monochrome,
             ascii: false,
         };
         let app = app_with_history(sample_info(), 200);

@@ -60,9 +60,10 @@ mod tests {
     use crate::app::fixtures::sample_preset;
     use crate::app::fixtures::{app_with_history, buffer_lines, render_with, sample_info};
     use crate::app::{Action, App};
+    use crate::ui::ColorDepth;
 
     const COLOR: Theme = Theme {
-        color: true,
+        depth: ColorDepth::Ansi16,
         ascii: false,
     };
 

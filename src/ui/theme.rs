@@ -1,9 +1,13 @@
-//! Colours, plot markers and glyphs, chosen once from `NO_COLOR` and the
-//! ASCII flag.
+//! Colours, plot markers and glyphs, chosen once from the environment
+//! (colour depth, `NO_COLOR`, the locale) and the ASCII flag.
 
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::symbols::{Marker, border};
 use ratatui::text::Span;
+use tracing::info;
+
+use super::capabilities::{ColorDepth, locale_is_utf8, process_var};
+use super::palette::{dim_color, role_color, series_color};
 
 /// Visual role of a plotted series or a piece of text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,25 +33,6 @@ pub enum Role {
 }
 
 impl Role {
-    fn color(self) -> Color {
-        match self {
-            Role::TrainLoss | Role::WeightChangeW | Role::KernelDistance | Role::Network => {
-                Color::LightGreen
-            }
-            Role::TestLoss | Role::WeightChangeA | Role::KernelChange | Role::Ntk => {
-                Color::LightMagenta
-            }
-            Role::FeatureChange | Role::KernelAlignment | Role::GpMean => Color::LightCyan,
-            Role::GpBand => Color::Blue,
-            Role::Sample => Color::DarkGray,
-            Role::TrainingPoints => Color::Yellow,
-            Role::Accuracy => Color::LightGreen,
-            Role::NngpReference => Color::LightCyan,
-            Role::NtkReference => Color::LightMagenta,
-            Role::Warning => Color::LightRed,
-        }
-    }
-
     /// Character that marks the series when colour or braille is off, so
     /// that every series in one chart stays distinguishable.
     fn ascii_marker(self) -> char {
@@ -107,22 +92,59 @@ pub const ASCII_BORDER: border::Set = border::Set {
     horizontal_bottom: "-",
 };
 
-/// Output options: colour on or off, Unicode or plain ASCII.
+/// Output options: the colour depth, and Unicode or plain ASCII.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
-    pub color: bool,
+    pub depth: ColorDepth,
     pub ascii: bool,
 }
 
+/// Series markers when colour or braille is off, in [`Theme::series_marker`]
+/// order.
+const SERIES_MARKERS: [char; 4] = ['*', '+', 'x', 'o'];
+
 impl Theme {
-    /// Colour is on unless `NO_COLOR` is set to a non-empty value
-    /// (the convention of no-color.org).
+    /// Detects the theme from the process environment with [`Theme::detect`].
     pub fn from_env(ascii: bool) -> Theme {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme {
-            color: !no_color,
-            ascii,
+        let theme = Theme::detect(ascii, process_var);
+        if theme.ascii && !ascii {
+            info!("the locale is not UTF-8; drawing with ASCII characters");
         }
+        theme
+    }
+
+    /// Picks the colour depth with [`ColorDepth::detect`], and ASCII output
+    /// when `ascii` is set or the locale is not UTF-8 (see
+    /// [`locale_is_utf8`]).
+    pub fn detect(ascii: bool, var: impl Fn(&str) -> Option<String>) -> Theme {
+        Theme {
+            depth: ColorDepth::detect(&var),
+            ascii: ascii || !locale_is_utf8(&var),
+        }
+    }
+
+    /// Returns whether any colour is drawn.
+    pub fn color(&self) -> bool {
+        self.depth != ColorDepth::Monochrome
+    }
+
+    /// Style of the series at `index` in a chart of runs, such as compare
+    /// mode's: the slot colour from [`series_color`], plain without colour.
+    pub fn series_style(&self, index: usize) -> Style {
+        if self.color() {
+            Style::default().fg(series_color(self.depth, index))
+        } else {
+            Style::default()
+        }
+    }
+
+    /// Plot marker of the series at `index`: braille in colour, else one
+    /// of four characters, which repeat like the colours do.
+    pub fn series_marker(&self, index: usize) -> Marker {
+        if self.ascii || !self.color() {
+            return Marker::Custom(SERIES_MARKERS[index % SERIES_MARKERS.len()]);
+        }
+        Marker::Braille
     }
 
     pub fn glyphs(&self) -> Glyphs {
@@ -136,8 +158,8 @@ impl Theme {
     /// Style of `role`: its colour, or without colour bold for warnings and
     /// plain for everything else.
     pub fn style(&self, role: Role) -> Style {
-        if self.color {
-            return Style::default().fg(role.color());
+        if self.color() {
+            return Style::default().fg(role_color(role, self.depth));
         }
         match role {
             Role::Warning => Style::default().add_modifier(Modifier::BOLD),
@@ -147,8 +169,8 @@ impl Theme {
 
     /// Style for secondary text such as axis labels and hints.
     pub fn dim(&self) -> Style {
-        if self.color {
-            Style::default().fg(Color::Gray)
+        if self.color() {
+            Style::default().fg(dim_color(self.depth))
         } else {
             Style::default()
         }
@@ -162,7 +184,7 @@ impl Theme {
     /// Plot marker of `role`: braille lines and dot points in colour, one
     /// distinct character per role when colour or Unicode is off.
     pub fn marker(&self, role: Role) -> Marker {
-        if self.ascii || !self.color {
+        if self.ascii || !self.color() {
             return Marker::Custom(role.ascii_marker());
         }
         match role {
@@ -173,7 +195,7 @@ impl Theme {
 
     /// Legend sample for `role`: a coloured bar, or its marker character.
     pub fn swatch(&self, role: Role) -> Span<'static> {
-        if self.ascii || !self.color {
+        if self.ascii || !self.color() {
             return Span::raw(role.ascii_marker().to_string());
         }
         let symbol = if role == Role::TrainingPoints {
@@ -201,7 +223,7 @@ mod tests {
     #[test]
     fn theme_no_color_has_no_colours() {
         let theme = Theme {
-            color: false,
+            depth: ColorDepth::Monochrome,
             ascii: false,
         };
         for role in [Role::TrainLoss, Role::Network, Role::Warning, Role::GpBand] {
@@ -213,7 +235,7 @@ mod tests {
     #[test]
     fn theme_monochrome_markers_differ() {
         let theme = Theme {
-            color: false,
+            depth: ColorDepth::Monochrome,
             ascii: false,
         };
         let function_view = [
@@ -230,6 +252,41 @@ mod tests {
                 assert_ne!(a, b);
             }
         }
+    }
+
+    #[test]
+    fn theme_series_styles_and_markers_differ() {
+        let colour = Theme {
+            depth: ColorDepth::Ansi256,
+            ascii: false,
+        };
+        let plain = Theme {
+            depth: ColorDepth::Monochrome,
+            ascii: false,
+        };
+        for i in 0..4 {
+            for j in i + 1..4 {
+                assert_ne!(colour.series_style(i), colour.series_style(j), "{i} {j}");
+                assert_ne!(plain.series_marker(i), plain.series_marker(j), "{i} {j}");
+            }
+            assert_eq!(plain.series_style(i).fg, None, "{i}");
+            assert_eq!(colour.series_marker(i), Marker::Braille, "{i}");
+        }
+    }
+
+    #[test]
+    fn theme_detect_falls_back_to_ascii() {
+        let c_locale = |name: &str| match name {
+            "LANG" => Some("C".to_string()),
+            "TERM" => Some("xterm-256color".to_string()),
+            _ => None,
+        };
+        let theme = Theme::detect(false, c_locale);
+        assert!(theme.ascii);
+        assert_eq!(theme.depth, ColorDepth::Ansi256);
+        let utf8 = |name: &str| (name == "LANG").then(|| "en_US.UTF-8".to_string());
+        assert!(!Theme::detect(false, utf8).ascii);
+        assert!(Theme::detect(true, utf8).ascii);
     }
 
     #[test]
