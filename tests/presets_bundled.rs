@@ -14,7 +14,14 @@ fn load(name: &str) -> Preset {
 fn bundled_names_in_order() {
     assert_eq!(
         bundled_preset_names(),
-        vec!["lazy-1d", "rich-1d", "bayes-1d", "bayes-rich-1d", "digits"]
+        vec![
+            "lazy-1d",
+            "rich-1d",
+            "bayes-1d",
+            "bayes-rich-1d",
+            "digits",
+            "lazy-vs-rich"
+        ]
     );
 }
 

@@ -2,7 +2,6 @@
 //! trainer's snapshots, multiplexed with `tokio::select!` on one thread.
 
 use std::io;
-use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -17,23 +16,11 @@ use tracing::{info, warn};
 use super::action::Action;
 use super::keymap::action_for_key;
 use super::state::App;
-use super::terminal::recorded_panic;
-use crate::train::snapshot::{Command, Snapshot};
+use super::trainers::TrainerPool;
 use crate::ui::{self, Theme};
 
 /// Time between frames: at most about 30 redraws per second.
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(33);
-
-/// Snapshots handled per frame at most, so that a flooding trainer cannot
-/// starve the input handling.
-const MAX_SNAPSHOTS_PER_FRAME: usize = 256;
-
-/// The two channels to the training thread.
-#[derive(Clone, Copy, Debug)]
-pub struct TrainerLink<'a> {
-    pub commands: &'a Sender<Command>,
-    pub snapshots: &'a Receiver<Snapshot>,
-}
 
 /// Reason the event loop returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,8 +61,8 @@ impl ExitSignals {
 
 /// Runs the UI until the user quits, a signal arrives or `events` ends.
 ///
-/// Snapshots are drained with `try_recv` on each frame tick, so the loop
-/// never blocks on the trainer. A frame is drawn on a tick only when a
+/// `trainers` must hold one thread per run of `app`. Snapshots are drained
+/// with `try_recv` on each frame tick, so the loop never blocks on a trainer. A frame is drawn on a tick only when a
 /// snapshot, a key press or a resize arrived since the last one.
 ///
 /// # Errors
@@ -86,7 +73,7 @@ pub async fn run_event_loop<B, E>(
     app: &mut App,
     theme: &Theme,
     mut events: E,
-    trainer: TrainerLink<'_>,
+    trainers: &mut TrainerPool,
 ) -> anyhow::Result<ExitReason>
 where
     B: Backend,
@@ -97,18 +84,17 @@ where
     let mut frames = tokio::time::interval(FRAME_INTERVAL);
     frames.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut dirty = true;
-    let mut trainer_gone = false;
     loop {
         tokio::select! {
             _ = frames.tick() => {
-                dirty |= drain_snapshots(app, trainer, &mut trainer_gone);
+                dirty |= trainers.drain(app);
                 if dirty {
                     terminal.draw(|frame| ui::render(frame, app, theme))?;
                     dirty = false;
                 }
             }
             event = events.next() => match event {
-                Some(Ok(event)) => dirty |= handle_event(app, event, trainer),
+                Some(Ok(event)) => dirty |= handle_event(app, event, trainers),
                 Some(Err(err)) => return Err(err).context("failed to read terminal input"),
                 None => return Ok(ExitReason::InputClosed),
             },
@@ -123,45 +109,23 @@ where
     }
 }
 
-/// Feeds waiting snapshots to the app and returns whether any arrived. A
-/// closed channel is reported to the app once.
-fn drain_snapshots(app: &mut App, trainer: TrainerLink, trainer_gone: &mut bool) -> bool {
-    let mut changed = false;
-    for _ in 0..MAX_SNAPSHOTS_PER_FRAME {
-        match trainer.snapshots.try_recv() {
-            Ok(snapshot) => {
-                app.update(Action::Snapshot(Box::new(snapshot)));
-                changed = true;
-            }
-            Err(TryRecvError::Empty) => break,
-            Err(TryRecvError::Disconnected) => {
-                if !*trainer_gone {
-                    *trainer_gone = true;
-                    let reason = recorded_panic().map_or_else(
-                        || "the channel closed".to_string(),
-                        |m| format!("panic: {m}"),
-                    );
-                    app.update(Action::TrainerStopped(reason));
-                    changed = true;
-                }
-                break;
-            }
-        }
-    }
-    changed
-}
-
 /// Applies a terminal event and returns whether the screen must be redrawn.
-fn handle_event(app: &mut App, event: Event, trainer: TrainerLink) -> bool {
+fn handle_event(app: &mut App, event: Event, trainers: &mut TrainerPool) -> bool {
     match event {
         Event::Key(key) => {
             let Some(action) = action_for_key(key) else {
                 return false;
             };
-            if let Some(command) = app.update(action)
-                && let Err(err) = trainer.commands.send(command)
+            if matches!(action, Action::Export) {
+                let time = std::time::SystemTime::now();
+                let result = crate::export::export_runs(app.export_dir(), app.runs(), time);
+                app.update(Action::ExportFinished(result.map_err(|e| e.to_string())));
+                return true;
+            }
+            if let Some(effect) = app.update(action)
+                && let Err(run) = trainers.apply(effect)
             {
-                warn!(%err, "training thread is gone; command dropped");
+                warn!(run, "training thread is gone; command dropped");
                 app.update(Action::TrainerStopped(
                     "the command channel closed".to_string(),
                 ));

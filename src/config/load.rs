@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::bundled::{bundled_preset_names, bundled_source, bundled_text};
+use super::compare::{CompareRun, resolve};
 use super::document::Document;
 use super::error::{Location, PresetError, PresetErrorKind};
 use super::suggest::closest;
@@ -20,13 +21,26 @@ pub struct PresetEntry {
     pub source: String,
 }
 
-/// Parses and validates preset text.
+/// A validated preset with the runs of its `[[compare]]` tables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedPreset {
+    pub preset: Preset,
+    /// Empty when the preset lists no compare runs.
+    pub compare: Vec<CompareRun>,
+}
+
+/// Parses and validates preset text, with its compare runs.
 ///
 /// `source` names the file in error messages, and its file stem is the
 /// preset name unless the file sets `name`. Each `overrides` entry has the
 /// form `section.key=value` and replaces the file's value before
-/// validation, so it gets the same checks.
-pub fn parse_preset(text: &str, source: &str, overrides: &[String]) -> Result<Preset, PresetError> {
+/// validation, so it gets the same checks. The overrides apply to every
+/// compare run too, before the run's own `set` list.
+pub fn parse_preset_runs(
+    text: &str,
+    source: &str,
+    overrides: &[String],
+) -> Result<LoadedPreset, PresetError> {
     let mut document = Document::parse(text, source)?;
     for argument in overrides {
         document.apply_override(argument)?;
@@ -35,7 +49,19 @@ pub fn parse_preset(text: &str, source: &str, overrides: &[String]) -> Result<Pr
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
-    validate(&document, &stem)
+    let preset = validate(&document, &stem)?;
+    let compare = document
+        .compare_entries()
+        .iter()
+        .map(|entry| resolve(&document, entry, &stem))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(LoadedPreset { preset, compare })
+}
+
+/// Parses and validates preset text; see [`parse_preset_runs`], whose
+/// checks of the compare runs apply here too.
+pub fn parse_preset(text: &str, source: &str, overrides: &[String]) -> Result<Preset, PresetError> {
+    parse_preset_runs(text, source, overrides).map(|loaded| loaded.preset)
 }
 
 /// Loads a preset from a file path or by name.
@@ -45,6 +71,14 @@ pub fn parse_preset(text: &str, source: &str, overrides: &[String]) -> Result<Pr
 /// [`user_preset_dir`]) and then among the bundled presets. An unknown name
 /// gives an error that lists the available names.
 pub fn load_preset(name_or_path: &str, overrides: &[String]) -> Result<Preset, PresetError> {
+    load_preset_runs(name_or_path, overrides).map(|loaded| loaded.preset)
+}
+
+/// Loads a preset as [`load_preset`] does, with its compare runs.
+pub fn load_preset_runs(
+    name_or_path: &str,
+    overrides: &[String],
+) -> Result<LoadedPreset, PresetError> {
     load_preset_from(name_or_path, overrides, user_preset_dir().as_deref())
 }
 
@@ -78,7 +112,7 @@ pub(crate) fn load_preset_from(
     name_or_path: &str,
     overrides: &[String],
     user_dir: Option<&Path>,
-) -> Result<Preset, PresetError> {
+) -> Result<LoadedPreset, PresetError> {
     let path = Path::new(name_or_path);
     if path.is_file() || name_or_path.ends_with(".toml") {
         return load_file(path, overrides);
@@ -87,12 +121,12 @@ pub(crate) fn load_preset_from(
         return load_file(&file, overrides);
     }
     if let Some(text) = bundled_text(name_or_path) {
-        return parse_preset(text, &bundled_source(name_or_path), overrides);
+        return parse_preset_runs(text, &bundled_source(name_or_path), overrides);
     }
     Err(unknown_preset(name_or_path, user_dir))
 }
 
-fn load_file(path: &Path, overrides: &[String]) -> Result<Preset, PresetError> {
+fn load_file(path: &Path, overrides: &[String]) -> Result<LoadedPreset, PresetError> {
     let source = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|error| {
         let message = format!("failed to read preset file: {error}");
@@ -102,7 +136,7 @@ fn load_file(path: &Path, overrides: &[String]) -> Result<Preset, PresetError> {
             message,
         )
     })?;
-    parse_preset(&text, &source, overrides)
+    parse_preset_runs(&text, &source, overrides)
 }
 
 /// Returns `<user_dir>/<name>.toml` if it is a file. Names with a path
@@ -148,9 +182,9 @@ pub(crate) fn list_presets_from(user_dir: Option<&Path>) -> Vec<PresetEntry> {
     entries
 }
 
-fn entry(name: String, source: String, loaded: Result<Preset, PresetError>) -> PresetEntry {
+fn entry(name: String, source: String, loaded: Result<LoadedPreset, PresetError>) -> PresetEntry {
     let description = match loaded {
-        Ok(preset) => preset.description,
+        Ok(loaded) => loaded.preset.description,
         Err(error) => format!("invalid preset: {error}"),
     };
     PresetEntry {
@@ -246,7 +280,9 @@ mod tests {
     #[test]
     fn load_user_preset_by_name() {
         let folder = user_folder(&[("mine.toml", USER_PRESET)]);
-        let preset = load_preset_from("mine", &[], Some(folder.path())).expect("user preset");
+        let preset = load_preset_from("mine", &[], Some(folder.path()))
+            .expect("user preset")
+            .preset;
         assert_eq!(preset.name, "mine");
         assert_eq!(preset.description, "mine");
     }
@@ -254,7 +290,9 @@ mod tests {
     #[test]
     fn user_preset_shadows_bundled() {
         let folder = user_folder(&[("digits.toml", USER_PRESET)]);
-        let preset = load_preset_from("digits", &[], Some(folder.path())).expect("user preset");
+        let preset = load_preset_from("digits", &[], Some(folder.path()))
+            .expect("user preset")
+            .preset;
         assert_eq!(preset.description, "mine");
     }
 
@@ -263,7 +301,9 @@ mod tests {
         let folder = user_folder(&[("file.toml", USER_PRESET)]);
         let path = folder.path().join("file.toml");
         let path = path.to_str().expect("UTF-8 temporary path");
-        let preset = load_preset_from(path, &["data.train=5".into()], None).expect("file");
+        let preset = load_preset_from(path, &["data.train=5".into()], None)
+            .expect("file")
+            .preset;
         assert_eq!(preset.data.train, 5);
         assert_eq!(preset.name, "file");
     }
@@ -282,7 +322,7 @@ mod tests {
         let folder = user_folder(&[("mine.toml", USER_PRESET)]);
         let error = load_preset_from("mien", &[], Some(folder.path())).expect_err("unknown");
         assert!(error.message.contains("did you mean `mine`?"), "{error}");
-        assert!(error.message.contains("digits, mine"), "{error}");
+        assert!(error.message.contains("lazy-vs-rich, mine"), "{error}");
     }
 
     #[test]
@@ -294,10 +334,11 @@ mod tests {
         ]);
         let entries = list_presets_from(Some(folder.path()));
         let names: Vec<&str> = entries.iter().map(|entry| entry.name.as_str()).collect();
-        assert_eq!(names[..5], bundled_preset_names()[..]);
-        assert_eq!(names[5..], ["a", "b"]);
-        assert!(entries[5].description.starts_with("invalid preset: "));
-        assert_eq!(entries[6].description, "mine");
-        assert!(entries[6].source.ends_with("b.toml"));
+        let bundled = bundled_preset_names().len();
+        assert_eq!(names[..bundled], bundled_preset_names()[..]);
+        assert_eq!(names[bundled..], ["a", "b"]);
+        assert!(entries[bundled].description.starts_with("invalid preset: "));
+        assert_eq!(entries[bundled + 1].description, "mine");
+        assert!(entries[bundled + 1].source.ends_with("b.toml"));
     }
 }

@@ -6,6 +6,7 @@
 //! defaults and applies the range and cross-field rules from `rules`.
 
 mod bundled;
+mod compare;
 mod document;
 mod error;
 mod fields;
@@ -17,8 +18,12 @@ pub mod types;
 mod validate;
 
 pub use bundled::bundled_preset_names;
+pub use compare::{COMPARE_RUNS, CompareRun};
 pub use error::{Location, PresetError, PresetErrorKind};
-pub use load::{PresetEntry, list_presets, load_preset, parse_preset, user_preset_dir};
+pub use load::{
+    LoadedPreset, PresetEntry, list_presets, load_preset, load_preset_runs, parse_preset,
+    parse_preset_runs, user_preset_dir,
+};
 pub use types::{
     Activation, DataConfig, DataKind, Encoding, ModelConfig, Optimizer, Preset, Scaling,
     TrainConfig,

@@ -18,6 +18,8 @@ pub enum Role {
     KernelAlignment,
     Network,
     Ntk,
+    /// Linearised network: the empirical NTK of step 0 around `g_0`.
+    Linearized,
     GpMean,
     GpBand,
     Sample,
@@ -26,6 +28,8 @@ pub enum Role {
     NngpReference,
     NtkReference,
     Warning,
+    /// One run of compare mode, by its position; see [`series_color`].
+    Run(usize),
 }
 
 impl Role {
@@ -44,7 +48,9 @@ impl Role {
             Role::Accuracy => Color::LightGreen,
             Role::NngpReference => Color::LightCyan,
             Role::NtkReference => Color::LightMagenta,
+            Role::Linearized => Color::Magenta,
             Role::Warning => Color::LightRed,
+            Role::Run(index) => series_color(index).color,
         }
     }
 
@@ -61,9 +67,53 @@ impl Role {
             Role::Accuracy => '*',
             Role::NngpReference => '=',
             Role::NtkReference => '+',
+            Role::Linearized => '~',
             Role::Warning => '!',
+            Role::Run(index) => series_color(index).marker,
         }
     }
+}
+
+/// How one run of compare mode is drawn: a terminal colour, the same colour
+/// as RGB for exported images, and a marker character for output without
+/// colour or braille.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeriesColor {
+    pub color: Color,
+    pub rgb: (u8, u8, u8),
+    pub marker: char,
+}
+
+/// Runs told apart in compare mode. No entry shares a colour or a marker
+/// with the overlays of the function view (NTK, GP, linearised network,
+/// training points), so runs and theory stay apart without colour too.
+const SERIES_PALETTE: [SeriesColor; 4] = [
+    SeriesColor {
+        color: Color::LightGreen,
+        rgb: (0, 150, 60),
+        marker: '*',
+    },
+    SeriesColor {
+        color: Color::LightRed,
+        rgb: (210, 40, 40),
+        marker: '#',
+    },
+    SeriesColor {
+        color: Color::LightBlue,
+        rgb: (40, 90, 220),
+        marker: 'x',
+    },
+    SeriesColor {
+        color: Color::LightYellow,
+        rgb: (200, 150, 0),
+        marker: '%',
+    },
+];
+
+/// Returns the colour and marker of the run at `index`. The palette has
+/// four entries, the most runs compare mode holds; larger indices wrap.
+pub fn series_color(index: usize) -> SeriesColor {
+    SERIES_PALETTE[index % SERIES_PALETTE.len()]
 }
 
 /// Text that differs between Unicode and ASCII output.
