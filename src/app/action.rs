@@ -42,7 +42,7 @@ pub enum Action {
     TrainerStopped(String),
 }
 
-/// What `App::update` asks of the training threads.
+/// Work that `App::update` requests from the training threads.
 #[derive(Clone, Debug)]
 pub enum Effect {
     /// Send this command to every training thread.

@@ -62,8 +62,11 @@ impl ExitSignals {
 /// Runs the UI until the user quits, a signal arrives or `events` ends.
 ///
 /// `trainers` must hold one thread per run of `app`. Snapshots are drained
-/// with `try_recv` on each frame tick, so the loop never blocks on a trainer. A frame is drawn on a tick only when a
-/// snapshot, a key press or a resize arrived since the last one.
+/// with `try_recv` on each frame tick, so the loop never waits for one. A
+/// frame is drawn on a tick only when a snapshot, a key press or a resize
+/// arrived since the last one. Two steps do run on this thread and pause
+/// the drawing: replacing the training threads (entering or leaving
+/// compare mode joins the old ones) and writing an export (`e`).
 ///
 /// # Errors
 /// Fails when signal handlers cannot be registered, the terminal input

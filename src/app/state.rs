@@ -349,7 +349,7 @@ impl App {
     }
 
     fn first(&self) -> &RunSlot {
-        // `runs` is never empty: every constructor and replacement holds a run.
+        // `runs` is never empty: every constructor and replacement puts a run in it.
         &self.runs[0]
     }
 

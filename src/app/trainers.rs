@@ -23,7 +23,7 @@ const MAX_SNAPSHOTS_PER_FRAME: usize = 256;
 /// One training thread per run, in run order.
 pub struct TrainerPool {
     handles: Vec<TrainerHandle>,
-    /// Per handle: its snapshot channel closed and the app was told.
+    /// Per handle: whether its snapshot channel closed and the app got `TrainerStopped`.
     gone: Vec<bool>,
     spawner: Spawner,
 }

@@ -24,7 +24,7 @@ use super::document::Document;
 use super::error::{Location, PresetError, PresetErrorKind};
 use super::types::Preset;
 
-/// Fewest and most runs that a `[[compare]]` array may list.
+/// Minimum and maximum number of runs in a `[[compare]]` array.
 pub const COMPARE_RUNS: (usize, usize) = (2, 4);
 
 /// One run of compare mode: the preset with a run's overrides applied.
@@ -209,7 +209,7 @@ mod tests {
         );
         let error = parse_preset_runs(&text, "p.toml", &[]).expect_err("width 0");
         assert_eq!(error.kind, PresetErrorKind::OutOfRange);
-        // Line 9 holds `set = [...]`; the string starts at column 8.
+        // Line 9 is `set = [...]`, and the string starts at column 8.
         assert_eq!(error.line(), Some(9), "{error}");
         assert_eq!(error.column(), Some(8), "{error}");
         assert!(

@@ -29,7 +29,9 @@ pub fn export_folder_name(time: SystemTime) -> String {
 /// Converts days since 1970-01-01 to a Gregorian (year, month, day) by
 /// counting whole years, then whole months.
 fn civil_date(mut days: u64) -> (u64, u64, u64) {
-    let is_leap = |year: u64| (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let is_leap = |year: u64| {
+        (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
+    };
     let mut year = 1970;
     loop {
         let length = if is_leap(year) { 366 } else { 365 };

@@ -20,7 +20,7 @@ pub use tables::{write_history_csv, write_view_csv};
 
 use std::path::{Path, PathBuf};
 
-/// A failed export. What the program holds in memory is untouched.
+/// A failed export. The runs in memory are untouched.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("cannot write {}: {source}", path.display())]

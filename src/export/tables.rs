@@ -48,7 +48,7 @@ pub fn write_history_csv(path: &Path, histories: &MetricHistories) -> Result<(),
 }
 
 /// Writes the function view to `path`: one row per test point with `x`
-/// (the first input coordinate), `target` and every curve the view holds
+/// (the first input coordinate), `target` and every curve the view contains
 /// (`network`, `sample`, `ntk`, `linearized`, `gp_mean`, `gp_sd`), all for
 /// the first output. A curve that is empty, as `sample` is for GD, is left
 /// out; a curve shorter than the test set gets empty cells.
@@ -122,7 +122,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "x,target,network,ntk,linearized,gp_mean,gp_sd");
         assert_eq!(lines.len(), 1 + info.x_test.len());
-        // The NTK column holds 3 values; later rows leave it empty.
+        // The NTK column has 3 values, so later rows leave it empty.
         let cells: Vec<&str> = lines[10].split(',').collect();
         assert_eq!(cells.len(), 7);
         assert_eq!(cells[3], "");

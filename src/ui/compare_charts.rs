@@ -114,9 +114,9 @@ pub fn render_compare_chart(
 }
 
 /// Title with an inline legend: each run's swatch, label and latest value.
-/// When that does not fit `width`, the values go first, then the title
-/// shrinks to its short form; the run labels stay, because only they tell
-/// the lines apart.
+/// When that does not fit `width`, the values go first and then the title
+/// shrinks to its short form. The run labels stay, because only they
+/// identify the lines.
 fn compare_title(
     spec: &CompareChartSpec,
     lines: &[RunLine],

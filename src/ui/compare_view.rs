@@ -11,9 +11,9 @@ use crate::app::run_slot::RunSlot;
 /// Draws every run's network over the overlays of run 0 into `area`.
 ///
 /// The NTK and GP curves depend on the data, the kernel and `eta0` but not
-/// on the width scaling (the `gamma^2` of the kernels cancels against the
-/// learning rate or the temperature), so for runs that differ only in the
-/// scaling one set of overlays serves all. NOTE: runs that differ in
+/// on the width scaling, because the `gamma^2` of the kernels cancels
+/// against the learning rate or the temperature. So one set of overlays
+/// serves runs that differ only in the scaling. NOTE: runs that differ in
 /// width, activation or learning rate have overlays of their own, and only
 /// run 0's are drawn. The linearised network is per run and left out.
 pub fn render_compare_view(

@@ -84,7 +84,7 @@ pub struct SeriesColor {
     pub marker: char,
 }
 
-/// Runs told apart in compare mode. No entry shares a colour or a marker
+/// Colours and markers of the runs in compare mode. No entry shares a colour or a marker
 /// with the overlays of the function view (NTK, GP, linearised network,
 /// training points), so runs and theory stay apart without colour too.
 const SERIES_PALETTE: [SeriesColor; 4] = [
