@@ -68,7 +68,7 @@ enum Command {
     /// Writes nngp.csv and ntk.csv (P x P, training inputs), and with --test also
     /// nngp_test.csv and ntk_test.csv (Q x P, test rows against training rows). The kernels
     /// are those of the network output before the width scaling, so only the preset's
-    /// model.activation, sigma_w, sigma_b and sigma_a matter.
+    /// model.activation, depth, sigma_w, sigma_b and sigma_a matter.
     Kernel {
         /// Preset name or path to a preset file.
         #[arg(default_value = "lazy-1d")]
@@ -205,7 +205,9 @@ fn run(
             }
             ExitCode::SUCCESS
         }
-        Err(HeadlessError::Train(TrainError::Data(error))) => {
+        Err(HeadlessError::Train(
+            error @ (TrainError::Data(_) | TrainError::NetworkTooLarge { .. }),
+        )) => {
             eprintln!("error: {error}");
             ExitCode::from(EXIT_INVALID)
         }

@@ -69,6 +69,62 @@ fn run_writes_metrics_predictions_summary() {
 }
 
 #[test]
+fn run_deep_adds_layer_columns() {
+    let out = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args([
+            "run",
+            "lazy-deep",
+            "--steps",
+            "20",
+            "--set",
+            "model.width=32",
+        ])
+        .args(["--set", "model.depth=3", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let layers = ",weight_change_w2,weight_change_w3,\
+weight_change_w2_spectral,weight_change_w3_spectral";
+    let metrics = read(&out.path().join("metrics.csv"));
+    let mut lines = metrics.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("{METRICS_HEADER}{layers}").as_str())
+    );
+    for row in lines {
+        assert_eq!(row.split(',').count(), 16, "row {row}");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.path().join("summary.json"))).unwrap();
+    assert_eq!(summary["settings"]["model"]["depth"], 3);
+    for name in layers.split(',').skip(1) {
+        let value = summary["final"][name].as_f64();
+        assert!(value.is_some_and(|v| v > 0.0), "final.{name} is {value:?}");
+    }
+}
+
+#[test]
+fn run_rejects_oversized_deep_network() {
+    // Two 16384 x 16384 hidden layers would need 4 GiB per parameter copy.
+    let out = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args([
+            "run",
+            "lazy-deep",
+            "--steps",
+            "1",
+            "--set",
+            "model.width=16384",
+        ])
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(contains("lower model.width or model.depth"));
+}
+
+#[test]
 fn run_digits_reports_accuracy() {
     let out = tempfile::tempdir().unwrap();
     lazyrich()

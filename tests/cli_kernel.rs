@@ -8,6 +8,7 @@ use ndarray::Array2;
 use predicates::str::contains;
 
 use lazyrich::config::load_preset;
+use lazyrich::config::types::ModelConfig;
 use lazyrich::kernels::analytic_kernels;
 
 const TRAIN: &str = "x1,x2\n0.5,-1.0\n1.5,0.25\n-2.0,3.0\n0,0\n0.5,-1.0\n";
@@ -131,6 +132,46 @@ fn kernel_output_equals_analytic_kernels() {
     assert_eq!(read_matrix(&out.join("ntk.csv")), train.ntk);
     assert_eq!(read_matrix(&out.join("nngp_test.csv")), cross.nngp);
     assert_eq!(read_matrix(&out.join("ntk_test.csv")), cross.ntk);
+}
+
+#[test]
+fn kernel_output_honours_depth() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = write(dir.path(), "x.csv", TRAIN);
+    let out = dir.path().join("out");
+    let overrides = [
+        "model.activation=relu",
+        "model.depth=3",
+        "model.sigma_b=0.4",
+    ];
+    let mut command = lazyrich();
+    command
+        .args(["kernel", "--inputs"])
+        .arg(&inputs)
+        .arg("--out")
+        .arg(&out);
+    for setting in overrides {
+        command.args(["--set", setting]);
+    }
+    command.assert().success();
+
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    let model = load_preset("lazy-1d", &overrides).unwrap().model;
+    assert_eq!(model.depth, 3);
+    let x = ndarray::array![
+        [0.5, -1.0],
+        [1.5, 0.25],
+        [-2.0, 3.0],
+        [0.0, 0.0],
+        [0.5, -1.0]
+    ];
+    let deep = analytic_kernels(&model, x.view(), x.view());
+    // Bit for bit, as in kernel_output_equals_analytic_kernels.
+    assert_eq!(read_matrix(&out.join("nngp.csv")), deep.nngp);
+    assert_eq!(read_matrix(&out.join("ntk.csv")), deep.ntk);
+    // The file is not the one-layer kernel: the depth reached the computation.
+    let shallow = analytic_kernels(&ModelConfig { depth: 1, ..model }, x.view(), x.view());
+    assert_ne!(read_matrix(&out.join("ntk.csv")), shallow.ntk);
 }
 
 #[test]

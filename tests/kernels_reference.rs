@@ -1,11 +1,12 @@
-//! Analytic NNGP and NTK matrices against stored reference matrices from neural-tangents
-//! and from mpmath (`tests/reference/*.json`, written by `tests/reference/generate.py`,
-//! which this test never runs).
+//! Analytic NNGP and NTK matrices of networks with 1 to 4 hidden layers against stored
+//! reference matrices from neural-tangents and from mpmath (`tests/reference/*.json`,
+//! written by `tests/reference/generate.py`, which this test never runs).
 //!
 //! The inputs are hard cases: duplicated points, pairs 1e-7 rad apart, antipodal pairs,
 //! the zero input with and without bias, and norms from 1e-3 to 1e4 (closed forms) or up
-//! to pre-activation variance 50 (quadrature activations). Each matrix is compared as
-//! `max |error| / max |reference|`. Run with `--nocapture` to see the table of errors.
+//! to pre-activation variance 50 at every layer (quadrature activations). Each matrix is
+//! compared as `max |error| / max |reference|`. Run with `--nocapture` to see the table
+//! of errors per activation and depth.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use ndarray::{Array2, s};
 use serde::Deserialize;
 
 use lazyrich::config::types::{Activation, ModelConfig, Scaling};
-use lazyrich::kernels::analytic_kernels;
+use lazyrich::kernels::{analytic_kernels, analytic_kernels_diag};
 
 #[derive(Deserialize)]
 struct ReferenceFile {
@@ -27,12 +28,16 @@ struct ReferenceFile {
 struct ReferenceCase {
     activation: Activation,
     inputs: String,
+    depth: usize,
     sigma_w: f64,
     sigma_b: f64,
     sigma_a: f64,
     nngp: Vec<Vec<Option<f64>>>,
     ntk: Vec<Vec<Option<f64>>>,
 }
+
+/// Depths of the reference cases.
+const DEPTHS: [usize; 4] = [1, 2, 3, 4];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Source {
@@ -49,10 +54,26 @@ enum Matrix {
 /// Largest error of one matrix, with the case it came from.
 struct Measured {
     activation: Activation,
+    depth: usize,
     matrix: Matrix,
     sigmas: (f64, f64, f64),
     error: f64,
     missing: usize,
+}
+
+/// Builds the network of one reference case.
+fn case_model(case: &ReferenceCase) -> ModelConfig {
+    ModelConfig {
+        width: 1,
+        depth: case.depth,
+        activation: case.activation,
+        sigma_w: case.sigma_w,
+        sigma_b: case.sigma_b,
+        sigma_a: case.sigma_a,
+        scaling: Scaling::Standard,
+        gamma0: 1.0,
+        center: false,
+    }
 }
 
 fn load(name: &str) -> ReferenceFile {
@@ -165,13 +186,30 @@ fn assert_valid(matrix: &Array2<f64>, case: &str) {
     }
 }
 
-/// Pre-activation variances `sigma_w^2 |x|^2 / D + sigma_b^2` of the rows of `x`.
-fn variances(x: &Array2<f64>, sigma_w: f64, sigma_b: f64) -> Vec<f64> {
+/// Largest pre-activation variance of each row of `x` over the layers of `model`: the
+/// first is `sigma_w^2 |x|^2 / D + sigma_b^2`, and layer `l + 1` has
+/// `sigma_w^2 E[phi^2] + sigma_b^2 = (sigma_w / sigma_a)^2 K_l(x, x) + sigma_b^2`, with
+/// `K_l` the NNGP of the network truncated to `l` layers.
+fn variances(model: &ModelConfig, x: &Array2<f64>) -> Vec<f64> {
     let dim = x.ncols() as f64;
-    x.rows()
+    let bias = model.sigma_b * model.sigma_b;
+    let mut largest: Vec<f64> = x
+        .rows()
         .into_iter()
-        .map(|row| sigma_w * sigma_w * row.dot(&row) / dim + sigma_b * sigma_b)
-        .collect()
+        .map(|row| model.sigma_w * model.sigma_w * row.dot(&row) / dim + bias)
+        .collect();
+    let ratio = (model.sigma_w / model.sigma_a).powi(2);
+    for depth in 1..model.depth {
+        let truncated = ModelConfig {
+            depth,
+            ..model.clone()
+        };
+        let (nngp, _) = analytic_kernels_diag(&truncated, x.view());
+        for (value, k) in largest.iter_mut().zip(&nngp) {
+            *value = value.max(ratio * k + bias);
+        }
+    }
+    largest
 }
 
 /// Computes every case of `file` twice, symmetric and as a cross kernel against the
@@ -183,27 +221,20 @@ fn measure(source: Source, file: &ReferenceFile) -> Vec<Measured> {
         let dim = inputs[0].len();
         let x = Array2::from_shape_fn((inputs.len(), dim), |(i, d)| inputs[i][d]);
         let reversed = x.slice(s![..;-1, ..]).to_owned();
-        let model = ModelConfig {
-            width: 1,
-            depth: 1,
-            activation: case.activation,
-            sigma_w: case.sigma_w,
-            sigma_b: case.sigma_b,
-            sigma_a: case.sigma_a,
-            scaling: Scaling::Standard,
-            gamma0: 1.0,
-            center: false,
-        };
+        let model = case_model(case);
         let square = analytic_kernels(&model, x.view(), x.view());
         let cross = analytic_kernels(&model, x.view(), reversed.view());
         let sigmas = (case.sigma_w, case.sigma_b, case.sigma_a);
-        let variance = variances(&x, case.sigma_w, case.sigma_b);
+        let variance = variances(&model, &x);
         let limit = compared_variance(source, case.activation);
         for (matrix, computed, crossed, upper) in [
             (Matrix::Nngp, &square.nngp, &cross.nngp, &case.nngp),
             (Matrix::Ntk, &square.ntk, &cross.ntk, &case.ntk),
         ] {
-            let label = format!("{:?} {matrix:?} sigmas {sigmas:?}", case.activation);
+            let label = format!(
+                "{:?} depth {} {matrix:?} sigmas {sigmas:?}",
+                case.activation, case.depth
+            );
             assert_valid(computed, &label);
             assert!(
                 crossed.iter().all(|v| v.is_finite()),
@@ -221,6 +252,7 @@ fn measure(source: Source, file: &ReferenceFile) -> Vec<Measured> {
             let cross_error = relative_error(crossed, &reference_reversed);
             measured.push(Measured {
                 activation: case.activation,
+                depth: case.depth,
                 matrix,
                 sigmas,
                 error: error.max(cross_error),
@@ -231,14 +263,17 @@ fn measure(source: Source, file: &ReferenceFile) -> Vec<Measured> {
     measured
 }
 
-/// Prints the largest error per activation and matrix, then asserts each case.
+/// Prints the largest error per activation, depth and matrix, then asserts each case.
 fn check(source: Source, measured: &[Measured]) {
-    println!("{source:?}: largest max|error| / max|reference| per activation");
+    println!("{source:?}: largest max|error| / max|reference| per activation and depth");
     for activation in Activation::ALL {
-        for matrix in [Matrix::Nngp, Matrix::Ntk] {
+        for (depth, matrix) in DEPTHS
+            .into_iter()
+            .flat_map(|depth| [(depth, Matrix::Nngp), (depth, Matrix::Ntk)])
+        {
             let worst = measured
                 .iter()
-                .filter(|m| m.activation == activation && m.matrix == matrix)
+                .filter(|m| m.activation == activation && m.depth == depth && m.matrix == matrix)
                 .max_by(|a, b| a.error.total_cmp(&b.error));
             if let Some(worst) = worst {
                 let limit = compared_variance(source, activation);
@@ -248,7 +283,7 @@ fn check(source: Source, measured: &[Measured]) {
                     String::new()
                 };
                 println!(
-                    "  {:<10} {:<4} {:.1e} (tolerance {:.0e}, sigmas {:?}{subset})",
+                    "  {:<10} depth {depth} {:<4} {:.1e} (tolerance {:.0e}, sigmas {:?}{subset})",
                     activation.name(),
                     format!("{matrix:?}").to_uppercase(),
                     worst.error,
@@ -262,8 +297,9 @@ fn check(source: Source, measured: &[Measured]) {
         let limit = tolerance(source, m.activation, m.matrix);
         assert!(
             m.error <= limit,
-            "{source:?} {:?} {:?} sigmas {:?}: error {:e} exceeds {limit:e}",
+            "{source:?} {:?} depth {} {:?} sigmas {:?}: error {:e} exceeds {limit:e}",
             m.activation,
+            m.depth,
             m.matrix,
             m.sigmas,
             m.error
@@ -301,9 +337,23 @@ fn references_cover_every_activation() {
             let cases = file
                 .cases
                 .iter()
-                .filter(|case| case.activation == activation)
+                .filter(|case| case.activation == activation && case.depth == 1)
                 .count();
-            assert!(cases >= 3, "{name}: {cases} cases for {activation:?}");
+            assert!(
+                cases >= 3,
+                "{name}: {cases} depth-1 cases for {activation:?}"
+            );
+            for depth in DEPTHS {
+                let cases = file
+                    .cases
+                    .iter()
+                    .filter(|case| case.activation == activation && case.depth == depth)
+                    .count();
+                assert!(
+                    cases >= 1,
+                    "{name}: no depth-{depth} case for {activation:?}"
+                );
+            }
         }
         let sizes: Vec<usize> = file.input_sets.values().map(Vec::len).collect();
         assert!(
@@ -314,22 +364,17 @@ fn references_cover_every_activation() {
 }
 
 /// The quadrature cases reach pre-activation variances between 40 and 50, the upper end
-/// of the range the quadrature is verified for, and never more. The closed-form cases
-/// reach far beyond.
+/// of the range the quadrature is verified for, and never more at any layer. The
+/// closed-form cases reach far beyond.
 #[test]
 fn reference_inputs_span_variances() {
     let file = load("mpmath.json");
     let mut largest_quadrature = 0.0_f64;
     for case in &file.cases {
         let inputs = &file.input_sets[&case.inputs];
-        let dim = inputs[0].len() as f64;
-        let variance = inputs
-            .iter()
-            .map(|x| {
-                let squared_norm: f64 = x.iter().map(|v| v * v).sum();
-                case.sigma_w * case.sigma_w * squared_norm / dim + case.sigma_b * case.sigma_b
-            })
-            .fold(0.0_f64, f64::max);
+        let x = Array2::from_shape_fn((inputs.len(), inputs[0].len()), |(i, d)| inputs[i][d]);
+        let model = case_model(case);
+        let variance = variances(&model, &x).into_iter().fold(0.0_f64, f64::max);
         if is_quadrature(case.activation) {
             assert!(
                 variance <= 50.0,

@@ -20,6 +20,8 @@ fn bundled_names_in_order() {
             "bayes-1d",
             "bayes-rich-1d",
             "digits",
+            "lazy-deep",
+            "rich-deep",
             "lazy-vs-rich"
         ]
     );
@@ -49,6 +51,20 @@ fn every_bundled_preset_builds_its_dataset() {
 fn lazy_and_rich_differ_only_in_scaling() {
     let lazy = load("lazy-1d");
     let rich = load("rich-1d");
+    assert_eq!(lazy.model.scaling, Scaling::Standard);
+    assert_eq!(rich.model.scaling, Scaling::MeanField);
+    assert_eq!(lazy.data, rich.data);
+    assert_eq!(lazy.train, rich.train);
+    let mut rich_model = rich.model.clone();
+    rich_model.scaling = Scaling::Standard;
+    assert_eq!(lazy.model, rich_model);
+}
+
+#[test]
+fn deep_presets_differ_only_in_scaling() {
+    let lazy = load("lazy-deep");
+    let rich = load("rich-deep");
+    assert_eq!(lazy.model.depth, 3);
     assert_eq!(lazy.model.scaling, Scaling::Standard);
     assert_eq!(rich.model.scaling, Scaling::MeanField);
     assert_eq!(lazy.data, rich.data);

@@ -59,7 +59,9 @@ fn unknown_key_with_suggestion() {
         "{error}"
     );
     assert!(
-        error.message.contains("Keys in [model]: width, activation"),
+        error
+            .message
+            .contains("Keys in [model]: width, depth, activation"),
         "{error}"
     );
 }

@@ -108,6 +108,12 @@ fn key(c: char) -> io::Result<Event> {
     )))
 }
 
+/// `events` after a pause, then `q` after another pause, so that the
+/// screen shows the frame drawn after `events`.
+fn then_quit(events: Vec<io::Result<Event>>) -> impl Stream<Item = io::Result<Event>> + Unpin {
+    Box::pin(delayed(events).chain(delayed(vec![key('q')])))
+}
+
 /// Events that arrive after the loop has drawn a few frames.
 fn delayed(events: Vec<io::Result<Event>>) -> impl Stream<Item = io::Result<Event>> + Unpin {
     // The sleep is created inside the async block, so on the loop's runtime.
@@ -286,7 +292,7 @@ fn loop_input_error_is_returned() {
 fn loop_starts_compare_mode() {
     let mut harness = Harness::new();
     harness.terminal.backend_mut().resize(120, 40);
-    let reason = harness.run(stream::iter(vec![key('c'), key('W'), key(' '), key('q')]));
+    let reason = harness.run(then_quit(vec![key('c'), key('W'), key(' ')]));
     assert_eq!(reason, ExitReason::Quit);
     let started = harness.started.borrow();
     // The single run's trainer, then one new trainer per compared run.
@@ -326,6 +332,7 @@ fn loop_compare_draws_each_run() {
             test_accuracy: None,
             kernel_alignment_uncentred: 0.0,
             weight_change_w_spectral: 0.0,
+            hidden_weight_change: Vec::new(),
         };
         row.values[0] = 1.0 / (1.0 + step as f64);
         rows.push(row);
@@ -360,7 +367,7 @@ fn loop_export_writes_folder() {
     let mut harness = Harness::new();
     harness.app = App::new(preset(), vec![preset()]).with_export_dir(folder.path().to_path_buf());
     harness.send_snapshot(0, snapshot(0, Some(run_info())));
-    harness.run(delayed(vec![key('e'), key('q')]));
+    harness.run(then_quit(vec![key('e')]));
     let exports: Vec<_> = std::fs::read_dir(folder.path())
         .expect("read folder")
         .filter_map(Result::ok)

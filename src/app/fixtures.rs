@@ -127,6 +127,7 @@ pub fn sample_row(step: u64) -> MetricRow {
         test_accuracy: Some(0.5 + 0.4 * (1.0 - decay)),
         kernel_alignment_uncentred: 0.9,
         weight_change_w_spectral: 0.1,
+        hidden_weight_change: Vec::new(),
     }
 }
 

@@ -358,6 +358,7 @@ mod tests {
             test_accuracy: Some(0.5),
             kernel_alignment_uncentred: 0.0,
             weight_change_w_spectral: 0.0,
+            hidden_weight_change: Vec::new(),
         };
         histories.push_row(&row);
         for (i, name) in METRIC_NAMES.iter().enumerate() {

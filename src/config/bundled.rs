@@ -1,7 +1,7 @@
 //! Presets compiled into the binary, so it runs from any directory.
 
 /// Bundled presets in display order, which the TUI maps to keys 1-9.
-const BUNDLED: [(&str, &str); 6] = [
+const BUNDLED: [(&str, &str); 8] = [
     ("lazy-1d", include_str!("../../presets/lazy-1d.toml")),
     ("rich-1d", include_str!("../../presets/rich-1d.toml")),
     ("bayes-1d", include_str!("../../presets/bayes-1d.toml")),
@@ -10,6 +10,8 @@ const BUNDLED: [(&str, &str); 6] = [
         include_str!("../../presets/bayes-rich-1d.toml"),
     ),
     ("digits", include_str!("../../presets/digits.toml")),
+    ("lazy-deep", include_str!("../../presets/lazy-deep.toml")),
+    ("rich-deep", include_str!("../../presets/rich-deep.toml")),
     (
         "lazy-vs-rich",
         include_str!("../../presets/lazy-vs-rich.toml"),

@@ -2,8 +2,8 @@
 //!
 //! Input files contain one point per row, numbers only, with an optional header line. The
 //! kernels are those of the network output `g` ([`analytic_kernels`]), so they use the
-//! preset's activation, `sigma_w`, `sigma_b` and `sigma_a` and ignore the width and the
-//! scaling. Each output file is a matrix without a header, one CSV row per point, every
+//! preset's activation, depth, `sigma_w`, `sigma_b` and `sigma_a` and ignore the width and
+//! the scaling. Each output file is a matrix without a header, one CSV row per point, every
 //! value in the shortest form that parses back to the same `f64`.
 
 use std::path::{Path, PathBuf};
@@ -125,6 +125,7 @@ pub fn write_kernels(
     };
     tracing::info!(
         activation = model.activation.name(),
+        depth = model.depth,
         train_points = train.nrows(),
         test_points = test.as_ref().map(|t| t.nrows()),
         "computing analytic kernels"

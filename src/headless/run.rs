@@ -8,7 +8,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::types::{Optimizer, Preset};
-use crate::train::snapshot::{METRIC_NAMES, MetricRow};
+use crate::train::snapshot::{METRIC_NAMES, MetricRow, layer_metric_names};
 use crate::train::{TrainError, Trainer};
 
 use super::HeadlessError;
@@ -68,7 +68,11 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
         .map_err(|source| HeadlessError::io(&options.out, source))?;
     let mut trainer = Trainer::new(preset)?;
     let metrics_path = options.out.join("metrics.csv");
-    let mut metrics = MetricsWriter::create(&metrics_path, trainer.dataset().is_classification())?;
+    let columns = MetricColumns {
+        classification: trainer.dataset().is_classification(),
+        layers: layer_metric_names(preset.model.depth),
+    };
+    let mut metrics = MetricsWriter::create(&metrics_path, columns)?;
     let progress = progress_bar(steps, options.progress);
 
     let started = Instant::now();
@@ -137,6 +141,14 @@ fn progress_bar(steps: u64, requested: bool) -> ProgressBar {
     bar
 }
 
+/// Columns of `metrics.csv` beyond `step` and `METRIC_NAMES`.
+struct MetricColumns {
+    /// Adds `test_accuracy`.
+    classification: bool,
+    /// Per-layer weight-change columns of a deep network, empty at depth 1.
+    layers: Vec<String>,
+}
+
 /// Streams metric rows to `metrics.csv`.
 struct MetricsWriter {
     path: PathBuf,
@@ -145,18 +157,19 @@ struct MetricsWriter {
 }
 
 impl MetricsWriter {
-    fn create(path: &Path, classification: bool) -> Result<Self, HeadlessError> {
+    fn create(path: &Path, columns: MetricColumns) -> Result<Self, HeadlessError> {
         let file = AtomicFile::create(path).map_err(|source| HeadlessError::io(path, source))?;
         let writer = csv::Writer::from_writer(file);
         let mut header = vec!["step"];
         header.extend(METRIC_NAMES);
-        if classification {
+        if columns.classification {
             header.push("test_accuracy");
         }
+        header.extend(columns.layers.iter().map(String::as_str));
         let mut this = MetricsWriter {
             path: path.to_path_buf(),
             writer,
-            classification,
+            classification: columns.classification,
         };
         this.writer
             .write_record(&header)
@@ -174,6 +187,7 @@ impl MetricsWriter {
         if self.classification {
             record.push(format_float(row.test_accuracy.unwrap_or(f64::NAN)));
         }
+        record.extend(row.layer_metric_values().into_iter().map(format_float));
         self.writer
             .write_record(&record)
             .map_err(|e| self.csv_error(e))

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::train::Trainer;
-use crate::train::snapshot::METRIC_NAMES;
+use crate::train::snapshot::{METRIC_NAMES, layer_metric_names};
 
 use super::HeadlessError;
 use super::files::write_atomic;
@@ -23,6 +23,13 @@ impl Summary {
         }
         if let Some(accuracy) = report.last.test_accuracy {
             last.insert("test_accuracy".into(), json!(accuracy));
+        }
+        let layer_names = layer_metric_names(preset.model.depth);
+        for (name, value) in layer_names
+            .into_iter()
+            .zip(report.last.layer_metric_values())
+        {
+            last.insert(name, json!(value));
         }
         let info = trainer.info();
         let numerics = &info.numerics;

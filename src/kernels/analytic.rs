@@ -1,12 +1,12 @@
-//! Infinite-width NNGP and NTK matrices of the one-hidden-layer network.
+//! Infinite-width NNGP and NTK matrices of the network with `model.depth` hidden layers.
 
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 
 use super::closed_form::{
     PairExpectations, erf_expectations, identity_expectations, leaky_relu_expectations,
     relu_expectations,
 };
-use super::hermite::{PointSeries, expand_points, mehler_expectations};
+use super::deep::{LayeredPoints, deep_kernel_entry};
 use super::input::AugmentedInputs;
 use super::pair::PairCovariance;
 use super::quadrature::quadrature_expectations;
@@ -14,6 +14,8 @@ use crate::config::types::{Activation, ModelConfig};
 
 /// Kernel matrices with at least this many entries are computed on several threads.
 const PARALLEL_MIN_ENTRIES: usize = 4096;
+/// Rows per block of work; each block computes its cosines as one matrix product.
+const ROW_BLOCK: usize = 32;
 
 /// NNGP and NTK matrices over the same pairs of inputs.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,21 +26,24 @@ pub struct Kernels {
     pub ntk: Array2<f64>,
 }
 
-/// Computes the NNGP and NTK of the network output `g` between the rows of `x1` (`P1 x D`) and `x2`
-/// (`P2 x D`); both matrices are `P1 x P2`.
+/// Computes the NNGP and NTK of the network output `g` between the rows of `x1` (`P1 x D`)
+/// and `x2` (`P2 x D`); both matrices are `P1 x P2`.
 ///
 /// ```text
-/// K0(x, x')    = sigma_w^2 (x . x') / D + sigma_b^2
+/// K^1 = Theta^1 = K0(x, x') = sigma_w^2 (x . x') / D + sigma_b^2
+/// K^(l+1)     = sigma_w^2 E[phi(u) phi(v)] + sigma_b^2             l = 1..L-1
+/// Theta^(l+1) = K^(l+1) + sigma_w^2 E[phi'(u) phi'(v)] Theta^l
 /// K(x, x')     = sigma_a^2 E[phi(u) phi(v)]
-/// Theta(x, x') = K(x, x') + sigma_a^2 E[phi'(u) phi'(v)] K0(x, x')
-/// (u, v) ~ N(0, [[K0(x, x), K0(x, x')], [K0(x, x'), K0(x', x')]])
+/// Theta(x, x') = K(x, x') + sigma_a^2 E[phi'(u) phi'(v)] Theta^L(x, x')
+/// (u, v) ~ N(0, [[K^l(x, x), K^l(x, x')], [K^l(x, x'), K^l(x', x')]]) at each layer l
 /// ```
 ///
-/// Uses `model.activation`, `sigma_w`, `sigma_b` and `sigma_a` and ignores the width and
-/// the scaling: the kernels of `f = g / gamma` are these divided by `gamma^2`. Relu, leaky
-/// relu, erf and identity use closed forms. Tanh, gelu and softplus use a Hermite series
-/// per point where it converges and quadrature for the other pairs, both accurate to
-/// about 1e-10 relative for pre-activation variances up to 50.
+/// with `L = model.depth` hidden layers (see [`deep`](super::deep)). Uses
+/// `model.activation`, `depth`, `sigma_w`, `sigma_b` and `sigma_a` and ignores the width
+/// and the scaling: the kernels of `f = g / gamma` are these divided by `gamma^2`. Relu,
+/// leaky relu, erf and identity use closed forms. Tanh, gelu and softplus use a Hermite
+/// series per point where it converges and quadrature for the other pairs, both accurate
+/// to about 1e-10 relative for pre-activation variances up to 50.
 ///
 /// When `x1` and `x2` have equal contents, only the upper triangle is computed and
 /// mirrored, so both matrices are exactly symmetric. Large matrices are computed on
@@ -57,137 +62,153 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
     );
     let symmetric = x1 == x2;
     let first = AugmentedInputs::new(x1, model.sigma_w, model.sigma_b);
-    let first_series = point_series(model.activation, &first);
+    let first_layers = LayeredPoints::new(model, first.variances());
     // In the symmetric case the second set borrows the first instead of repeating it.
     let separate = (!symmetric).then(|| {
         let inputs = AugmentedInputs::new(x2, model.sigma_w, model.sigma_b);
-        let series = point_series(model.activation, &inputs);
-        (inputs, series)
+        let layers = LayeredPoints::new(model, inputs.variances());
+        (inputs, layers)
     });
-    let (second, second_series) = match &separate {
-        Some((inputs, series)) => (inputs, series.as_slice()),
-        None => (&first, first_series.as_slice()),
+    let (second, second_layers) = match &separate {
+        Some((inputs, layers)) => (inputs, layers),
+        None => (&first, &first_layers),
     };
 
     let columns = second.len();
-    let compute_row = |i: usize| -> Vec<(f64, f64)> {
-        let start = if symmetric { i } else { 0 };
-        (start..columns)
-            .map(|j| {
-                let pair = first.pair(i, second, j);
-                let series = (first_series[i].as_ref(), second_series[j].as_ref());
-                kernel_entry(model, &pair, series)
-            })
-            .collect()
+    let fill_block = |start: usize, mut nngp: ArrayViewMut2<f64>, mut ntk: ArrayViewMut2<f64>| {
+        let block = start..start + nngp.nrows();
+        // The symmetric case needs the upper triangle only: columns from the block's start.
+        let first_column = if symmetric { start } else { 0 };
+        let cosines = first.cosines(block.clone(), second, first_column..columns);
+        for (row, i) in block.enumerate() {
+            let from = if symmetric { i } else { 0 };
+            for j in from..columns {
+                let cos = cosines[[row, j - first_column]];
+                let pair = first.pair_from_cosine(i, second, j, cos);
+                let (k, theta) =
+                    deep_kernel_entry(model, first_layers.point(i), second_layers.point(j), pair);
+                nngp[[row, j]] = k;
+                ntk[[row, j]] = theta;
+            }
+        }
     };
     let mut kernels = Kernels {
         nngp: Array2::zeros((first.len(), columns)),
         ntk: Array2::zeros((first.len(), columns)),
     };
-    for (i, row) in compute_rows(first.len(), columns, compute_row) {
-        let start = if symmetric { i } else { 0 };
-        for (j, (k, theta)) in (start..columns).zip(row) {
-            kernels.nngp[[i, j]] = k;
-            kernels.ntk[[i, j]] = theta;
-            if symmetric {
-                kernels.nngp[[j, i]] = k;
-                kernels.ntk[[j, i]] = theta;
-            }
-        }
+    fill_row_blocks(&mut kernels, fill_block);
+    if symmetric {
+        mirror_upper_triangles(&mut kernels);
     }
     kernels
 }
 
-/// Evaluates `compute_row` for rows `0..rows` and returns `(row index, row)` in any order.
+/// Calls `fill(start, nngp_rows, ntk_rows)` on blocks of `ROW_BLOCK` rows of both matrices.
 ///
 /// Matrices with at least `PARALLEL_MIN_ENTRIES` entries are split across
-/// `std::thread::available_parallelism()` scoped threads, each taking every n-th row so
-/// that the shorter rows of a triangle are spread evenly. A panic in a worker is resumed
-/// on the calling thread.
-fn compute_rows<F>(rows: usize, columns: usize, compute_row: F) -> Vec<(usize, Vec<(f64, f64)>)>
+/// `std::thread::available_parallelism()` scoped threads, which take the blocks in turn,
+/// so that the shorter rows of a triangle are spread evenly. A panic in a worker is
+/// resumed on the calling thread.
+fn fill_row_blocks<F>(kernels: &mut Kernels, fill: F)
 where
-    F: Fn(usize) -> Vec<(f64, f64)> + Sync,
+    F: Fn(usize, ArrayViewMut2<f64>, ArrayViewMut2<f64>) + Sync,
 {
+    let (rows, columns) = kernels.nngp.dim();
     let threads = if rows * columns >= PARALLEL_MIN_ENTRIES {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(rows)
+        std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         1
     };
-    if threads <= 1 {
-        return (0..rows).map(|i| (i, compute_row(i))).collect();
+    let blocks = kernels
+        .nngp
+        .axis_chunks_iter_mut(Axis(0), ROW_BLOCK)
+        .zip(kernels.ntk.axis_chunks_iter_mut(Axis(0), ROW_BLOCK))
+        .enumerate();
+    let mut work: Vec<Vec<_>> = (0..threads).map(|_| Vec::new()).collect();
+    for (index, (nngp, ntk)) in blocks {
+        work[index % threads].push((index * ROW_BLOCK, nngp, ntk));
     }
-    let compute_row = &compute_row;
+    let fill = &fill;
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|offset| {
+        let workers: Vec<_> = work
+            .into_iter()
+            .map(|blocks| {
                 scope.spawn(move || {
-                    (offset..rows)
-                        .step_by(threads)
-                        .map(|i| (i, compute_row(i)))
-                        .collect::<Vec<_>>()
+                    for (start, nngp, ntk) in blocks {
+                        fill(start, nngp, ntk);
+                    }
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+        for worker in workers {
+            worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+    });
 }
 
-/// Computes the diagonals `(K(x_i, x_i), Theta(x_i, x_i))` for the rows of the `P x D` matrix `x`;
-/// each has length `P`. Equal to the diagonals of [`analytic_kernels`] with `x1 = x2 = x`.
+/// Copies the upper triangles of both square matrices onto their lower ones, one matrix
+/// per thread when there are several.
+fn mirror_upper_triangles(kernels: &mut Kernels) {
+    let size = kernels.nngp.nrows();
+    let parallel = size * size >= PARALLEL_MIN_ENTRIES
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let (nngp, ntk) = (&mut kernels.nngp, &mut kernels.ntk);
+    if parallel {
+        std::thread::scope(|scope| {
+            scope.spawn(|| mirror_upper_triangle(nngp));
+            mirror_upper_triangle(ntk);
+        });
+    } else {
+        mirror_upper_triangle(nngp);
+        mirror_upper_triangle(ntk);
+    }
+}
+
+/// Copies the upper triangle of a square matrix onto the lower one, tile by tile so that
+/// the transposed reads stay in cache.
+fn mirror_upper_triangle(matrix: &mut Array2<f64>) {
+    const TILE: usize = 32;
+    let size = matrix.nrows();
+    let Some(data) = matrix.as_slice_mut() else {
+        // Not reached: the kernels are allocated in standard layout.
+        for i in 0..size {
+            for j in i + 1..size {
+                matrix[[j, i]] = matrix[[i, j]];
+            }
+        }
+        return;
+    };
+    for row_tile in (0..size).step_by(TILE) {
+        for column_tile in (row_tile..size).step_by(TILE) {
+            for i in row_tile..(row_tile + TILE).min(size) {
+                for j in column_tile.max(i + 1)..(column_tile + TILE).min(size) {
+                    data[j * size + i] = data[i * size + j];
+                }
+            }
+        }
+    }
+}
+
+/// Computes the diagonals `(K(x_i, x_i), Theta(x_i, x_i))` for the rows of the `P x D`
+/// matrix `x`; each has length `P`. Equal to the diagonals of [`analytic_kernels`] with
+/// `x1 = x2 = x`.
 pub fn analytic_kernels_diag(
     model: &ModelConfig,
     x: ArrayView2<f64>,
 ) -> (Array1<f64>, Array1<f64>) {
     let inputs = AugmentedInputs::new(x, model.sigma_w, model.sigma_b);
-    let series = point_series(model.activation, &inputs);
+    let layers = LayeredPoints::new(model, inputs.variances());
     let mut nngp = Array1::zeros(inputs.len());
     let mut ntk = Array1::zeros(inputs.len());
     for i in 0..inputs.len() {
         let pair = inputs.pair(i, &inputs, i);
-        let (k, theta) = kernel_entry(model, &pair, (series[i].as_ref(), series[i].as_ref()));
+        let point = layers.point(i);
+        let (k, theta) = deep_kernel_entry(model, point, point, pair);
         nngp[i] = k;
         ntk[i] = theta;
     }
-    (nngp, ntk)
-}
-
-/// Expands each input in a Hermite series for activations without a closed form (see
-/// [`hermite`](super::hermite)); `None` entries use quadrature.
-fn point_series(activation: Activation, inputs: &AugmentedInputs) -> Vec<Option<PointSeries>> {
-    match activation {
-        Activation::Tanh | Activation::Gelu | Activation::Softplus => {
-            expand_points(activation, inputs.variances())
-        }
-        Activation::Relu | Activation::Erf | Activation::Identity | Activation::LeakyRelu => {
-            vec![None; inputs.len()]
-        }
-    }
-}
-
-/// Computes `(K, Theta)` for one pair of inputs, through the Hermite series when both points have
-/// one and it converges, else through [`pair_expectations`].
-fn kernel_entry(
-    model: &ModelConfig,
-    pair: &PairCovariance,
-    series: (Option<&PointSeries>, Option<&PointSeries>),
-) -> (f64, f64) {
-    let fast = match series {
-        (Some(first), Some(second)) => mehler_expectations(first, second, pair.cos),
-        _ => None,
-    };
-    let expectations = fast.unwrap_or_else(|| pair_expectations(model.activation, pair));
-    let readout = model.sigma_a * model.sigma_a;
-    let nngp = readout * expectations.value;
-    let ntk = nngp + readout * expectations.derivative * pair.covariance();
     (nngp, ntk)
 }
 
@@ -455,6 +476,56 @@ mod timing {
         let user: f64 = fields.get(11)?.parse().ok()?;
         let system: f64 = fields.get(12)?.parse().ok()?;
         Some((user + system) / 100.0)
+    }
+
+    /// Prints wall and CPU time of one call on `P x 64` Gaussian inputs.
+    fn time_gaussian_inputs(activation: Activation, depth: usize, size: usize) {
+        use rand::SeedableRng;
+        use rand_distr::Distribution;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let x = Array2::from_shape_simple_fn((size, 64), || {
+            rand_distr::StandardNormal.sample(&mut rng)
+        });
+        let model = ModelConfig {
+            width: 1,
+            depth,
+            activation,
+            sigma_w: 1.0,
+            sigma_b: 1.0,
+            sigma_a: 1.0,
+            scaling: Scaling::Standard,
+            gamma0: 1.0,
+            center: false,
+        };
+        let cpu_before = process_cpu_seconds();
+        let start = std::time::Instant::now();
+        let kernels = analytic_kernels(&model, x.view(), x.view());
+        let elapsed = start.elapsed();
+        let cpu = match (process_cpu_seconds(), cpu_before) {
+            (Some(after), Some(before)) => format!("{:.3} s", after - before),
+            _ => "unavailable".to_string(),
+        };
+        println!(
+            "{} depth {depth}, {size} x {size}, D = 64: wall {elapsed:?}, CPU {cpu} \
+             (NTK trace {:.6})",
+            activation.name(),
+            kernels.ntk.diag().sum()
+        );
+    }
+
+    /// Run with `cargo test --release --lib time_gaussian -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn time_gaussian_kernels() {
+        let filter = std::env::var("LAZYRICH_TIME_FILTER").unwrap_or_default();
+        for activation in Activation::ALL {
+            for (depth, size) in [(1, 1024), (1, 2048), (3, 1024)] {
+                let name = format!("{} {depth} {size}", activation.name());
+                if name.contains(&filter) {
+                    time_gaussian_inputs(activation, depth, size);
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Input kernel `K0(x, x') = sigma_w^2 (x . x') / D + sigma_b^2` and the pair covariances of
 //! the first-layer pre-activations.
 
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use std::ops::Range;
+
+use ndarray::{Array1, Array2, ArrayView2, Axis, s};
 
 use super::pair::PairCovariance;
 
@@ -55,6 +57,10 @@ fn weight_variance_per_dimension(sigma_w: f64, dim: usize) -> f64 {
     }
 }
 
+/// Largest `|cos t|` taken from a matrix product of unit vectors; beyond it the chord
+/// formula measures the angle.
+const PRODUCT_MAX_COSINE: f64 = 0.9;
+
 /// Inputs embedded as `z = (sigma_w x / sqrt(D), sigma_b)`, so that `K0(x, x') = z . z'`,
 /// stored as unit vectors and squared norms.
 ///
@@ -103,6 +109,45 @@ impl AugmentedInputs {
     /// Returns the input-kernel diagonal `q_i = |z_i|^2`.
     pub fn variances(&self) -> &Array1<f64> {
         &self.variance
+    }
+
+    /// Computes the cosines `a_i . b_j` between the unit vectors of rows `rows` of `self` and
+    /// rows `columns` of `other`, as one matrix product (`rows.len() x columns.len()`).
+    pub fn cosines(
+        &self,
+        rows: Range<usize>,
+        other: &AugmentedInputs,
+        columns: Range<usize>,
+    ) -> Array2<f64> {
+        let first = self.unit.slice(s![rows, ..]);
+        let second = other.unit.slice(s![columns, ..]);
+        first.dot(&second.t())
+    }
+
+    /// Computes the same pair as [`pair`](Self::pair), given the cosine `a_i . b_j` from
+    /// [`cosines`](Self::cosines).
+    ///
+    /// When `|cos t| <= PRODUCT_MAX_COSINE`, `sin t = sqrt((1 - cos t)(1 + cos t))` loses at
+    /// most a few ulps, and the product's rounding (about `D` ulps of 1) moves the angle by
+    /// at most `D` ulps / `sin t`. Nearly collinear and nearly antipodal pairs go through
+    /// the chord formula of `pair`, so duplicates still give exactly angle 0.
+    pub fn pair_from_cosine(
+        &self,
+        i: usize,
+        other: &AugmentedInputs,
+        j: usize,
+        cos: f64,
+    ) -> PairCovariance {
+        let (var1, var2) = (self.variance[i], other.variance[j]);
+        if var1 == 0.0 || var2 == 0.0 || !(cos.abs() <= PRODUCT_MAX_COSINE) {
+            return self.pair(i, other, j);
+        }
+        PairCovariance {
+            var1,
+            var2,
+            cos,
+            sin: ((1.0 - cos) * (1.0 + cos)).sqrt(),
+        }
     }
 
     /// Computes the covariance of `(h(x_i), h(x'_j))` with `x_i` from `self` and `x'_j` from

@@ -47,6 +47,22 @@ impl PairCovariance {
         }
     }
 
+    /// Builds the pair `u = v` of variance `var`: angle exactly 0, or an uncorrelated pair
+    /// when the variance is 0 (as [`AugmentedInputs::pair`](super::input::AugmentedInputs::pair)
+    /// returns for a point with itself).
+    pub fn identical(var: f64) -> Self {
+        let var = sanitize_variance(var);
+        if var == 0.0 {
+            return Self::uncorrelated(var, var);
+        }
+        Self {
+            var1: var,
+            var2: var,
+            cos: 1.0,
+            sin: 0.0,
+        }
+    }
+
     /// Builds a pair with `c = 0` (angle `pi / 2`).
     pub fn uncorrelated(var1: f64, var2: f64) -> Self {
         Self {

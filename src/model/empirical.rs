@@ -7,25 +7,37 @@
 //!
 //! `Phi_d = phi'(H)` and `K0 = sigma_w^2 x.x'/D + sigma_b^2`. This is the NTK of
 //! `g` averaged over the `C` outputs (the off-diagonal output blocks vanish at
-//! infinite width); the NTK of `f` is `Theta_emp / gamma^2`.
+//! infinite width); the NTK of `f` is `Theta_emp / gamma^2`. Networks with
+//! more than one hidden layer use the layer-by-layer form of
+//! [`super::deep::empirical_ntk`] behind the same functions.
 
 use ndarray::{Array1, Array2, ArrayView2, Axis, linalg::general_mat_mul};
 
+use super::deep::LayerFeatures;
 use super::network::{Architecture, Params, features_and_derivatives};
 
 /// Hidden features of one input set, kept for kernel and feature metrics.
 #[derive(Clone, Debug)]
 pub struct Features {
-    /// `phi(H)`, `P x N`.
+    /// `phi(H)` of the last hidden layer, `P x N`.
     pub phi: Array2<f64>,
-    /// `phi'(H)`, `P x N`.
+    /// `phi'(H)` of the last hidden layer, `P x N`.
     pub dphi: Array2<f64>,
+    /// Hidden layers `1..L-1` in order, empty at depth 1.
+    pub lower: Vec<LayerFeatures>,
 }
 
 impl Features {
     pub fn compute(arch: &Architecture, params: &Params, x: ArrayView2<f64>) -> Self {
+        if arch.depth > 1 {
+            return super::deep::features(arch, params, x);
+        }
         let (phi, dphi) = features_and_derivatives(arch, params, x);
-        Features { phi, dphi }
+        Features {
+            phi,
+            dphi,
+            lower: Vec::new(),
+        }
     }
 }
 
@@ -46,6 +58,9 @@ pub fn empirical_ntk(
     right: &Features,
     k0: &Array2<f64>,
 ) -> Array2<f64> {
+    if arch.depth > 1 {
+        return super::deep::empirical_ntk(arch, params, left, right, k0);
+    }
     let norm = arch.sigma_a * arch.sigma_a / arch.width as f64;
     let readout_weight: Array1<f64> = params
         .a
@@ -66,7 +81,8 @@ pub fn empirical_ntk(
     derivative_part
 }
 
-/// Empirical NNGP kernel `sigma_a^2 / N Phi Phi'^T`, `P1 x P2`.
+/// Empirical NNGP kernel `sigma_a^2 / N Phi Phi'^T` of the last hidden
+/// layer, `P1 x P2`.
 pub fn empirical_nngp(arch: &Architecture, left: &Features, right: &Features) -> Array2<f64> {
     let norm = arch.sigma_a * arch.sigma_a / arch.width as f64;
     let mut k = Array2::zeros((left.phi.nrows(), right.phi.nrows()));

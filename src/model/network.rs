@@ -1,4 +1,5 @@
-//! Parameters of the two-layer network and its forward pass.
+//! Parameters of the network (hidden layers included) and the forward pass
+//! of one hidden layer.
 //!
 //! ```text
 //! h_j(x) = sigma_w (w_j . x) / sqrt(D) + sigma_b b_j
@@ -15,11 +16,15 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::config::types::{Activation, ModelConfig};
 
+pub use super::deep::HiddenLayer;
+
 /// Fixed hyper-parameters of a network.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Architecture {
     pub input_dim: usize,
     pub width: usize,
+    /// Number of hidden layers `L` (1 for the two-layer network).
+    pub depth: usize,
     pub outputs: usize,
     pub activation: Activation,
     pub sigma_w: f64,
@@ -33,6 +38,7 @@ impl Architecture {
         Architecture {
             input_dim,
             width: model.width,
+            depth: model.depth,
             outputs,
             activation: model.activation,
             sigma_w: model.sigma_w,
@@ -60,18 +66,25 @@ pub struct Params {
     pub w: Array2<f64>,
     /// First-layer biases, `N`.
     pub b: Array1<f64>,
+    /// Hidden layers `2..L` in order, empty at depth 1.
+    pub hidden: Vec<HiddenLayer>,
     /// Readout weights, `N x C`.
     pub a: Array2<f64>,
 }
 
 impl Params {
-    /// Draws every entry from `N(0, 1)`, in the order `W`, `b`, `A` (row-major).
+    /// Draws every entry from `N(0, 1)`, in the order `W`, `b`, then `W^l`,
+    /// `b^l` of each hidden layer `l = 2..L`, then `A` (all row-major), so a
+    /// depth-1 network draws the same stream as before hidden layers existed.
     pub fn sample<R: Rng + ?Sized>(arch: &Architecture, rng: &mut R) -> Self {
         let mut normal = || -> f64 { StandardNormal.sample(rng) };
         let w = Array2::from_shape_simple_fn((arch.width, arch.input_dim), &mut normal);
         let b = Array1::from_shape_simple_fn(arch.width, &mut normal);
+        let hidden = (1..arch.depth)
+            .map(|_| HiddenLayer::sample(arch.width, &mut normal))
+            .collect();
         let a = Array2::from_shape_simple_fn((arch.width, arch.outputs), &mut normal);
-        Params { w, b, a }
+        Params { w, b, hidden, a }
     }
 
     /// Zero parameters of the same shapes (used for gradients).
@@ -79,6 +92,7 @@ impl Params {
         Params {
             w: Array2::zeros(self.w.raw_dim()),
             b: Array1::zeros(self.b.raw_dim()),
+            hidden: self.hidden.iter().map(HiddenLayer::zeros_like).collect(),
             a: Array2::zeros(self.a.raw_dim()),
         }
     }
@@ -88,12 +102,18 @@ impl Params {
         let sq = |x: f64| x * x;
         self.w.iter().map(|&x| sq(x)).sum::<f64>()
             + self.b.iter().map(|&x| sq(x)).sum::<f64>()
+            + self
+                .hidden
+                .iter()
+                .map(HiddenLayer::norm_squared)
+                .sum::<f64>()
             + self.a.iter().map(|&x| sq(x)).sum::<f64>()
     }
 
     pub fn is_finite(&self) -> bool {
         self.w.iter().all(|x| x.is_finite())
             && self.b.iter().all(|x| x.is_finite())
+            && self.hidden.iter().all(HiddenLayer::is_finite)
             && self.a.iter().all(|x| x.is_finite())
     }
 }
@@ -141,8 +161,11 @@ pub fn preactivations_into(
     }
 }
 
-/// Hidden activations `Phi = phi(H)` (`P x N`).
+/// Hidden activations `Phi = phi(H)` (`P x N`) of the last hidden layer.
 pub fn features(arch: &Architecture, params: &Params, x: ArrayView2<f64>) -> Array2<f64> {
+    if arch.depth > 1 {
+        return super::deep::last_features(arch, params, x);
+    }
     let mut h = Array2::zeros((x.nrows(), arch.width));
     preactivations_into(arch, params, x, &mut h);
     h.mapv_inplace(|v| arch.activation.apply(v));

@@ -10,8 +10,10 @@
 //!   the uncentred network is sampled, and the running mean of `f` on the
 //!   test inputs after `burn_in` estimates the posterior mean.
 //! * Metrics (every `log_every` steps, see [`snapshot::METRIC_NAMES`]):
-//!   weight change `|W_t - W_0|_F / |W_0|_F` (and for `a`), feature change
-//!   `|Phi_t - Phi_0|_F / |Phi_0|_F`, kernel distance
+//!   weight change `|W_t - W_0|_F / |W_0|_F` (first layer, and for `a`;
+//!   deep networks add each hidden layer and its spectral-norm ratio, see
+//!   [`snapshot::layer_metric_names`]), feature change
+//!   `|Phi_t - Phi_0|_F / |Phi_0|_F` of the last hidden layer, kernel distance
 //!   `1 - <Theta_0, Theta_t>_F / (|Theta_0|_F |Theta_t|_F)`, kernel change
 //!   `|Theta_t - Theta_0|_F / |Theta_0|_F`, centred kernel-target alignment,
 //!   all on a probe set of at most [`trainer::MAX_PROBE`] training inputs
@@ -42,4 +44,14 @@ pub enum TrainError {
     Kernel(#[from] KernelError),
     #[error("run diverged at step {step}: {reason}")]
     Diverged { step: u64, reason: String },
+    #[error(
+        "model.width = {width} with model.depth = {depth} needs {parameters} trainable \
+         parameters, more than the {max} a run may hold; lower model.width or model.depth"
+    )]
+    NetworkTooLarge {
+        width: usize,
+        depth: usize,
+        parameters: usize,
+        max: usize,
+    },
 }

@@ -10,7 +10,7 @@ use crate::model::{Features, empirical_ntk, output_f};
 use super::measures::{
     half_mse, kernel_alignment, kernel_distance, relative_change, rms_gap, spectral_norm,
 };
-use super::snapshot::{FunctionView, MetricRow};
+use super::snapshot::{FunctionView, LayerChange, MetricRow};
 use super::trainer::Trainer;
 
 /// Test-set curves of a run, `Q x C` each.
@@ -108,7 +108,23 @@ impl Trainer {
             test_accuracy,
             kernel_alignment_uncentred: kernel_alignment(ntk.view(), probe.y.view(), false),
             weight_change_w_spectral: spectral_norm(w_change.view()) / self.w0_spectral,
+            hidden_weight_change: self.hidden_weight_change(),
         }
+    }
+
+    /// Frobenius and spectral weight change of each hidden layer `2..L`.
+    fn hidden_weight_change(&self) -> Vec<LayerChange> {
+        let layers = self.params.hidden.iter().zip(&self.initial.hidden);
+        layers
+            .zip(&self.hidden_w0_spectral)
+            .map(|((current, initial), &initial_spectral)| {
+                let change = &current.w - &initial.w;
+                LayerChange {
+                    frobenius: relative_change(current.w.view(), initial.w.view()),
+                    spectral: spectral_norm(change.view()) / initial_spectral,
+                }
+            })
+            .collect()
     }
 
     /// First-output curves for the function view.

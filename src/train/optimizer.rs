@@ -58,6 +58,10 @@ impl Stepper {
             Optimizer::Gd => {
                 params.w.scaled_add(-self.eta, &grad.w);
                 params.b.scaled_add(-self.eta, &grad.b);
+                for (layer, layer_grad) in params.hidden.iter_mut().zip(&grad.hidden) {
+                    layer.w.scaled_add(-self.eta, &layer_grad.w);
+                    layer.b.scaled_add(-self.eta, &layer_grad.b);
+                }
                 params.a.scaled_add(-self.eta, &grad.a);
             }
             Optimizer::Langevin => self.langevin_update(params, grad, points),
@@ -79,6 +83,14 @@ impl Stepper {
         Zip::from(&mut params.b)
             .and(&grad.b)
             .for_each(&mut move_entry);
+        for (layer, layer_grad) in params.hidden.iter_mut().zip(&grad.hidden) {
+            Zip::from(&mut layer.w)
+                .and(&layer_grad.w)
+                .for_each(&mut move_entry);
+            Zip::from(&mut layer.b)
+                .and(&layer_grad.b)
+                .for_each(&mut move_entry);
+        }
         Zip::from(&mut params.a)
             .and(&grad.a)
             .for_each(&mut move_entry);
@@ -108,6 +120,7 @@ mod tests {
         Params {
             w: Array2::from_elem((count, 1), value),
             b: Array1::from_elem(1, value),
+            hidden: Vec::new(),
             a: Array2::from_elem((1, 1), value),
         }
     }
@@ -136,13 +149,20 @@ mod tests {
         for _ in 0..1000 {
             stepper.update(&mut p, &grad, 5);
         }
-        let n = p.w.len() as f64;
-        let mean = p.w.sum() / n;
-        let variance = p.w.iter().map(|w| (w - mean) * (w - mean)).sum::<f64>() / n;
+        assert_stationary_prior(&p.w, eta, 0.0135);
+    }
+
+    /// Asserts that the entries of `w` have mean 0 within 3 standard errors
+    /// and the ULA stationary variance `1 / (1 - eta / 2)` within the
+    /// relative `tolerance`.
+    fn assert_stationary_prior(w: &Array2<f64>, eta: f64, tolerance: f64) {
+        let n = w.len() as f64;
+        let mean = w.sum() / n;
+        let variance = w.iter().map(|w| (w - mean) * (w - mean)).sum::<f64>() / n;
         assert!(mean.abs() < 3.0 * (1.0 / n).sqrt(), "mean {mean}");
         let expected = 1.0 / (1.0 - eta / 2.0);
         assert!(
-            (variance / expected - 1.0).abs() < 0.0135,
+            (variance / expected - 1.0).abs() < tolerance,
             "variance {variance}, expected {expected}"
         );
     }
@@ -166,6 +186,48 @@ mod tests {
         assert!(
             (mean - expected).abs() < 0.02 * expected.abs(),
             "mean {mean}, expected {expected}"
+        );
+    }
+
+    /// Parameters with one hidden layer of `width x width` weights.
+    fn deep_params(width: usize, value: f64) -> Params {
+        let mut p = params(width, value);
+        p.hidden.push(crate::model::HiddenLayer {
+            w: Array2::from_elem((width, width), value),
+            b: Array1::from_elem(width, value),
+        });
+        p
+    }
+
+    #[test]
+    fn gd_step_moves_hidden_layers() {
+        let mut stepper = Stepper::new(&config(Optimizer::Gd, 0.1, 0.0), 2.0);
+        let mut p = deep_params(3, 1.0);
+        let grad = deep_params(3, 0.5);
+        stepper.update(&mut p, &grad, 10);
+        // eta = eta0 gamma^2 = 0.4, so theta = 1 - 0.4 * 0.5.
+        let layer = &p.hidden[0];
+        assert!(layer.w.iter().all(|&w| (w - 0.8).abs() < 1e-15));
+        assert!(layer.b.iter().all(|&b| (b - 0.8).abs() < 1e-15));
+    }
+
+    #[test]
+    fn langevin_samples_the_prior_on_hidden_layers() {
+        // As for the first layer: without data the hidden weights relax to
+        // the prior N(0, 1), with ULA's stationary variance 1 / (1 - eta / 2).
+        // 200 steps at eta = 0.05 are 10 relaxation times; 40000 weights give
+        // the variance to +-2.1 % (3 standard errors, 3 sqrt(2 / 40000)).
+        let eta = 0.05;
+        let mut stepper = Stepper::new(&config(Optimizer::Langevin, eta, 1.0), 1.0);
+        let mut p = deep_params(200, 0.0);
+        let grad = deep_params(200, 0.0);
+        for _ in 0..200 {
+            stepper.update(&mut p, &grad, 5);
+        }
+        assert_stationary_prior(&p.hidden[0].w, eta, 0.021);
+        assert!(
+            p.hidden[0].b.iter().all(|&b| b != 0.0),
+            "biases got no noise"
         );
     }
 }

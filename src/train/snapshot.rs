@@ -30,6 +30,17 @@ pub struct MetricRow {
     pub kernel_alignment_uncentred: f64,
     /// `|W_t - W_0|_2 / |W_0|_2`, spectral-norm ratio of the first layer.
     pub weight_change_w_spectral: f64,
+    /// Weight change of the hidden layers `2..L` in order, empty at depth 1.
+    pub hidden_weight_change: Vec<LayerChange>,
+}
+
+/// Weight change `W^l_t - W^l_0` of one hidden layer `l >= 2`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayerChange {
+    /// `|W_t - W_0|_F / |W_0|_F`.
+    pub frobenius: f64,
+    /// `|W_t - W_0|_2 / |W_0|_2`.
+    pub spectral: f64,
 }
 
 impl MetricRow {
@@ -39,6 +50,27 @@ impl MetricRow {
             .position(|n| *n == name)
             .map(|i| self.values[i])
     }
+
+    /// Returns the values of the per-layer columns in [`layer_metric_names`] order.
+    pub fn layer_metric_values(&self) -> Vec<f64> {
+        let changes = &self.hidden_weight_change;
+        let frobenius = changes.iter().map(|change| change.frobenius);
+        frobenius
+            .chain(changes.iter().map(|change| change.spectral))
+            .collect()
+    }
+}
+
+/// Names of the per-layer weight-change columns of a network with `depth`
+/// hidden layers: `weight_change_w2` .. `weight_change_wL`, then
+/// `weight_change_w2_spectral` .. `weight_change_wL_spectral`. Empty at
+/// depth 1, where `weight_change_w` covers the only hidden layer.
+pub fn layer_metric_names(depth: usize) -> Vec<String> {
+    let layers = 2..=depth;
+    let frobenius = layers.clone().map(|l| format!("weight_change_w{l}"));
+    frobenius
+        .chain(layers.map(|l| format!("weight_change_w{l}_spectral")))
+        .collect()
 }
 
 /// Curves on the test inputs, one value per test point (first output).

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::config::types::{Optimizer, Preset};
 use crate::data::{Dataset, load_dataset};
 use crate::model::{
-    Architecture, Features, Params, Workspace, input_kernel, loss_and_gradient, output_f, output_g,
+    Architecture, Features, Params, TrainingWorkspace, input_kernel, output_f, output_g,
 };
 
 use super::TrainError;
@@ -24,6 +24,13 @@ pub const MAX_PROBE: usize = 256;
 /// too, so the kept state is still drawable (a NaN would come a few steps
 /// later, from parameters near the float64 range).
 pub const EXPLOSION_FACTOR: f64 = 1e8;
+
+/// Largest number of trainable parameters a run may have. The trainer keeps
+/// four copies (current, initial, backup and gradient), so the limit is
+/// 4 GiB of float64 weights. Only deep networks reach it, because their
+/// `(L - 1) N^2` hidden weights grow with the square of the width: width
+/// 8192 at depth 3 already exceeds it.
+pub const MAX_PARAMETERS: usize = 1 << 27;
 
 /// The fixed probe inputs of the kernel and feature metrics, with their
 /// step-0 features and kernel.
@@ -51,7 +58,7 @@ pub struct Trainer {
     pub(super) initial: Params,
     backup: Params,
     grad: Params,
-    work: Workspace,
+    work: TrainingWorkspace,
     stepper: Stepper,
     /// `g_0` on the training and test inputs when the run is centred.
     pub(super) offset_train: Option<Array2<f64>>,
@@ -61,6 +68,8 @@ pub struct Trainer {
     pub(super) posterior: PosteriorAverage,
     pub(super) step: u64,
     pub(super) w0_spectral: f64,
+    /// `|W^l_0|_2` of the hidden layers `2..L`, empty at depth 1.
+    pub(super) hidden_w0_spectral: Vec<f64>,
     /// Training loss at the first step, the reference of `EXPLOSION_FACTOR`.
     initial_loss: Option<f64>,
     divergence: Option<(u64, String)>,
@@ -76,6 +85,7 @@ impl Trainer {
 
     pub fn with_data(preset: &Preset, data: Dataset) -> Result<Self, TrainError> {
         let arch = Architecture::new(&preset.model, data.input_dim(), data.outputs());
+        check_size(&arch)?;
         let mut rng = ChaCha8Rng::seed_from_u64(preset.train.seed);
         let params = Params::sample(&arch, &mut rng);
 
@@ -95,6 +105,11 @@ impl Trainer {
         let theory = Theory::build(preset, &data, init)?;
         let probe = build_probe(&arch, &params, &data);
         let w0_spectral = super::measures::spectral_norm(params.w.view());
+        let hidden_w0_spectral = params
+            .hidden
+            .iter()
+            .map(|layer| super::measures::spectral_norm(layer.w.view()))
+            .collect();
         let outputs = data.outputs();
         let tests = data.x_test.nrows();
 
@@ -104,7 +119,7 @@ impl Trainer {
             initial: params.clone(),
             backup: params.clone(),
             grad: params.zeros_like(),
-            work: Workspace::new(&arch, data.x_train.nrows()),
+            work: TrainingWorkspace::new(&arch, data.x_train.nrows()),
             stepper: Stepper::new(&preset.train, arch.gamma),
             offset_train,
             offset_test,
@@ -117,6 +132,7 @@ impl Trainer {
             },
             step: 0,
             w0_spectral,
+            hidden_w0_spectral,
             initial_loss: None,
             divergence: None,
             params,
@@ -156,13 +172,12 @@ impl Trainer {
                 reason: reason.clone(),
             });
         }
-        let loss = loss_and_gradient(
+        let loss = self.work.loss_and_gradient(
             &self.arch,
             &self.params,
             self.data.x_train.view(),
             self.data.y_train.view(),
             self.offset_train.as_ref(),
-            &mut self.work,
             &mut self.grad,
         );
         let initial_loss = *self.initial_loss.get_or_insert(loss);
@@ -238,6 +253,25 @@ impl Trainer {
             numerics: self.theory.numerics.clone(),
         }
     }
+}
+
+/// Rejects networks with more than `MAX_PARAMETERS` trainable entries, which
+/// would otherwise abort the process when the allocation fails.
+fn check_size(arch: &Architecture) -> Result<(), TrainError> {
+    let width = arch.width;
+    let per_layer = width.saturating_mul(width).saturating_add(width);
+    let hidden = per_layer.saturating_mul(arch.depth.saturating_sub(1));
+    let first_and_readout = width.saturating_mul(arch.input_dim + 1 + arch.outputs);
+    let parameters = hidden.saturating_add(first_and_readout);
+    if parameters <= MAX_PARAMETERS {
+        return Ok(());
+    }
+    Err(TrainError::NetworkTooLarge {
+        width,
+        depth: arch.depth,
+        parameters,
+        max: MAX_PARAMETERS,
+    })
 }
 
 fn build_probe(arch: &Architecture, params: &Params, data: &Dataset) -> Probe {

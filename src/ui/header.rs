@@ -77,17 +77,23 @@ fn settings_line(
             format_gamma(model.gamma())
         ),
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(name, theme.bold()),
         separator(),
         Span::raw(scaling),
         separator(),
         Span::raw(format!("width {}", model.width)),
+    ];
+    if model.depth > 1 {
+        spans.extend([separator(), Span::raw(format!("depth {}", model.depth))]);
+    }
+    spans.extend([
         separator(),
         Span::raw(model.activation.name()),
         separator(),
         Span::raw(optimizer),
-    ])
+    ]);
+    Line::from(spans)
 }
 
 fn progress_line(app: &App, theme: &Theme) -> Line<'static> {
@@ -178,6 +184,19 @@ mod tests {
             lines[1].starts_with("step 42/10000 │ 1234 steps/s │ running │ "),
             "{}",
             lines[1]
+        );
+    }
+
+    #[test]
+    fn header_shows_depth_of_deep_network() {
+        let mut preset = sample_preset();
+        preset.model.depth = 3;
+        let app = App::new(preset, Vec::new());
+        let lines = header_lines(&app, 100);
+        assert!(
+            lines[0].contains("│ width 4096 │ depth 3 │ relu │"),
+            "{}",
+            lines[0]
         );
     }
 

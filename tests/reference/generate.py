@@ -1,25 +1,34 @@
 #!/usr/bin/env python3
-"""Write reference NNGP and NTK matrices of the one-hidden-layer network.
+"""Write reference NNGP and NTK matrices of networks with 1 to 4 hidden layers.
 
-The network is h = sigma_w (w . x) / sqrt(D) + sigma_b b, g = sigma_a / sqrt(N) sum_j a_j phi(h_j),
-with every trainable entry N(0, 1) and the NTK summed over w, b and a. Its kernels are
+The network with L hidden layers of width N is
 
-    K0(x, x')    = sigma_w^2 (x . x') / D + sigma_b^2
-    K(x, x')     = sigma_a^2 E[phi(u) phi(v)]
-    Theta(x, x') = K(x, x') + sigma_a^2 E[phi'(u) phi'(v)] K0(x, x')
+    h^1 = sigma_w W^1 x / sqrt(D) + sigma_b b^1
+    h^l = sigma_w W^l phi(h^(l-1)) / sqrt(N) + sigma_b b^l        l = 2..L
+    g   = sigma_a / sqrt(N) a . phi(h^L)
 
-with (u, v) centred Gaussian of covariance [[K0(x, x), K0(x, x')], [K0(x, x'), K0(x', x')]].
+with every trainable entry N(0, 1) and the NTK summed over all of them. Its kernels follow
+the layer recursion
+
+    K^1 = Theta^1 = sigma_w^2 (x . x') / D + sigma_b^2
+    K^(l+1)     = sigma_w^2 E[phi(u) phi(v)] + sigma_b^2
+    Theta^(l+1) = K^(l+1) + sigma_w^2 E[phi'(u) phi'(v)] Theta^l
+    K           = sigma_a^2 E[phi(u) phi(v)]                  (u, v from layer L)
+    Theta       = K + sigma_a^2 E[phi'(u) phi'(v)] Theta^L
+
+with (u, v) centred Gaussian of covariance [[K^l(x, x), K^l(x, x')], [K^l(x, x'), K^l(x', x')]].
 
 Two independent sources are written:
 
-* neural_tangents.json: neural-tangents stax in float64,
-  serial(Dense(1, W_std=sigma_w, b_std=sigma_b), phi, Dense(1, W_std=sigma_a)) with
+* neural_tangents.json: neural-tangents stax in float64, L blocks
+  Dense(1, W_std=sigma_w, b_std=sigma_b), phi followed by Dense(1, W_std=sigma_a), with
   parameterization='ntk'. Before anything is written, the script checks that this matches
-  the formulas above (a Monte Carlo average over random units of the network as written
-  above, and agreement with the closed forms on generic inputs).
-* mpmath.json: the closed forms at 40 digits (relu, leaky-relu, erf, identity) and
-  nested mpmath.quad tanh-sinh integrals for tanh, gelu and softplus (pre-activation
-  variances up to 50), rounded to float64 once at the end.
+  the network above (Monte Carlo averages over random networks of depth 1, 2 and 3, and
+  agreement with the closed forms on generic inputs).
+* mpmath.json: the recursion with the closed forms at 40 digits (relu, leaky-relu, erf,
+  identity) and with nested mpmath.quad tanh-sinh integrals at 20 digits for tanh, gelu
+  and softplus (pre-activation variances up to 50 at every layer), rounded to float64
+  once at the end.
 
 Run from the repository root with the versions listed in tests/reference/README.md:
 
@@ -46,11 +55,25 @@ Z_LIMIT = 12
 QUAD_TOLERANCE = 1e-15
 
 CLOSED_FORM_ACTIVATIONS = ["relu", "leaky-relu", "erf", "identity"]
-QUADRATURE_ACTIVATIONS = ["tanh", "gelu", "softplus"]
+QUADRATURE_ACTIVATIONS = ["gelu", "tanh", "softplus"]
 # (sigma_w, sigma_b, sigma_a). Without a bias the zero input has variance 0.
 CLOSED_FORM_SIGMAS = [(1.0, 0.0, 1.0), (1.5, 0.5, 0.8), (0.7, 2.0, 1.3)]
 QUADRATURE_SIGMAS = [(1.0, 0.0, 1.0), (1.5, 0.5, 0.8), (2.0, 1.0, 1.1)]
+# Fewer multipliers and points for the quadrature activations at depth 2 to 4: every
+# entry there costs one nested mpmath.quad per layer (about 20 s of CPU for tanh and
+# softplus), while gelu's inner integral has a closed form.
+DEEP_QUADRATURE_SIGMAS = {
+    "tanh": [(1.3, 0.6, 0.9)],
+    "gelu": [(1.0, 0.0, 1.0), (1.3, 0.6, 0.9)],
+    "softplus": [(1.0, 0.0, 1.0), (1.3, 0.6, 0.9)],
+}
 MAX_QUADRATURE_VARIANCE = 50.0
+DEPTHS = [1, 2, 3, 4]
+# Width and number of random networks of the Monte Carlo check at depth 2 and 3. The
+# finite-width bias of the mean is of order depth / width (about 0.3 % here), below the
+# 5 standard errors (about 2 % of the kernel) that the check allows.
+DEEP_MONTE_CARLO_WIDTH = 1024
+DEEP_MONTE_CARLO_NETWORKS = 200
 
 
 def rotated(vector, angle):
@@ -92,6 +115,25 @@ def quadrature_inputs():
         rotated(large, 1e-7),
         [0.5, 1.5],
     ]
+
+
+def deep_quadrature_inputs():
+    """Hard inputs in D = 2 for the deep quadrature cases: a duplicate, an angle of 1e-7,
+    an antipodal pair (and one 1e-7 from antipodal) and the zero input."""
+    return [
+        [1.0, 0.0],
+        [1.0, 0.0],
+        rotated([1.0, 0.0], 1e-7),
+        [-1.0, 0.0],
+        [0.0, 0.0],
+    ]
+
+
+INPUT_SETS = {
+    "closed-form": closed_form_inputs(),
+    "quadrature": quadrature_inputs(),
+    "quadrature-deep": deep_quadrature_inputs(),
+}
 
 
 def upper_triangle(matrix):
@@ -243,6 +285,56 @@ def quadrature_expectations(activation, q1, q2, cos, sin):
     return total.real, total.imag
 
 
+def layer_expectations(activation, q1, q2, c, cos, sin):
+    """Return E[phi(u) phi(v)] and E[phi'(u) phi'(v)] by the closed form or by quadrature."""
+    if activation in CLOSED_FORM_ACTIVATIONS:
+        return closed_form_expectations(activation, q1, q2, c, cos, sin)
+    return quadrature_expectations(activation, q1, q2, cos, sin)
+
+
+def moments_pair(q1, q2, c):
+    """Return (cos t, sin t) of a pair given by its moments, at twice the working precision.
+
+    Deeper layers only have kernel values, so the angle comes from c / sqrt(q1 q2). At 40
+    (or 20) digits the cancellation in 1 - cos^2 still leaves far more than float64 needs.
+    """
+    if q1 == 0 or q2 == 0:
+        return mp.mpf(0), mp.mpf(1)
+    with mp.workdps(2 * mp.mp.dps):
+        cos = max(mp.mpf(-1), min(mp.mpf(1), c / mp.sqrt(q1 * q2)))
+        sin = mp.sqrt((1 - cos) * (1 + cos))
+    return +cos, +sin
+
+
+def deep_entry(task):
+    """Return the (i, j) entries of both matrices for every depth 1..max_depth.
+
+    Each entry also lists the largest pre-activation variance of both points over the
+    layers so far. Runs in a worker process.
+    """
+    _, activation, x1, x2, sigmas, digits, max_depth = task
+    sigma_w, sigma_b, sigma_a = (mp.mpf(v) for v in sigmas)
+    mp.mp.dps = digits
+    q1, q2, c, cos, sin = embedded_pair(x1, x2, sigmas[0], sigmas[1])
+    tangent = c
+    entries = []
+    largest = [q1, q2]
+    for _ in range(max_depth):
+        value, derivative = layer_expectations(activation, q1, q2, c, cos, sin)
+        self1, _ = layer_expectations(activation, q1, q1, q1, mp.mpf(1), mp.mpf(0))
+        self2, _ = layer_expectations(activation, q2, q2, q2, mp.mpf(1), mp.mpf(0))
+        readout = sigma_a**2
+        nngp = readout * value
+        entries.append((float(nngp), float(nngp + readout * derivative * tangent), float(largest[0]), float(largest[1])))
+        q1 = sigma_w**2 * self1 + sigma_b**2
+        q2 = sigma_w**2 * self2 + sigma_b**2
+        c = sigma_w**2 * value + sigma_b**2
+        tangent = c + sigma_w**2 * derivative * tangent
+        cos, sin = moments_pair(q1, q2, c)
+        largest = [max(largest[0], q1), max(largest[1], q2)]
+    return entries
+
+
 def mpmath_entry(task):
     """One (i, j) entry of both matrices; runs in a worker process."""
     activation, x1, x2, sigmas, digits = task
@@ -258,10 +350,13 @@ def mpmath_entry(task):
     return float(nngp), float(nngp + readout * derivative * c)
 
 
-def mpmath_matrices(pool, cache, activation, inputs, sigmas):
-    """Full NNGP and NTK matrices; duplicated inputs reuse the entries computed once.
+def mpmath_matrices(pool, cache, activation, inputs, sigmas, depth, save, cached_only=False):
+    """Full NNGP and NTK matrices and the largest variance of each point over the layers.
 
-    `cache` maps a task's repr to its (nngp, ntk) entry; it is read and extended.
+    Duplicated inputs reuse the entries computed once. `cache` maps a task's repr to its
+    result; it is read and extended, and `save()` is called after every new entry. With
+    `cached_only`, a case with any entry missing from the cache returns None. Depth 1 uses one-layer tasks. Deeper cases share one
+    task per pair that runs the recursion to the largest depth and keeps every layer.
     """
     digits = 40 if activation in CLOSED_FORM_ACTIVATIONS else 20
     size = len(inputs)
@@ -270,18 +365,42 @@ def mpmath_matrices(pool, cache, activation, inputs, sigmas):
         first.setdefault(tuple(x), i)
     canonical = [first[tuple(x)] for x in inputs]
     pairs = sorted({tuple(sorted((canonical[i], canonical[j]))) for i in range(size) for j in range(size)})
-    tasks = {pair: (activation, inputs[pair[0]], inputs[pair[1]], sigmas, digits) for pair in pairs}
+    if depth == 1:
+        tasks = {pair: (activation, inputs[pair[0]], inputs[pair[1]], sigmas, digits) for pair in pairs}
+        worker = mpmath_entry
+    else:
+        tasks = {
+            pair: ("deep", activation, inputs[pair[0]], inputs[pair[1]], sigmas, digits, DEPTHS[-1])
+            for pair in pairs
+        }
+        worker = deep_entry
     missing = [pair for pair in pairs if repr(tasks[pair]) not in cache]
-    for pair, entry in zip(missing, pool.map(mpmath_entry, [tasks[pair] for pair in missing])):
+    if cached_only and missing:
+        return None
+    for pair, entry in zip(missing, pool.imap(worker, [tasks[pair] for pair in missing])):
         cache[repr(tasks[pair])] = entry
+        save()
     results = {pair: cache[repr(tasks[pair])] for pair in pairs}
     nngp = np.zeros((size, size))
     ntk = np.zeros((size, size))
+    variances = [0.0] * size
     for i in range(size):
         for j in range(size):
             key = tuple(sorted((canonical[i], canonical[j])))
-            nngp[i, j], ntk[i, j] = results[key]
-    return nngp, ntk
+            if depth == 1:
+                nngp[i, j], ntk[i, j] = results[key]
+            else:
+                nngp[i, j], ntk[i, j] = results[key][depth - 1][:2]
+                if i == j:
+                    variances[i] = max(v for entry in results[key][:depth] for v in entry[2:])
+    if depth == 1:
+        variances = [float(v) for v in first_layer_variances(inputs, sigmas)]
+    return nngp, ntk, variances
+
+
+def first_layer_variances(inputs, sigmas):
+    sigma_w, sigma_b, _ = sigmas
+    return [sigma_w**2 * np.dot(x, x) / len(x) + sigma_b**2 for x in inputs]
 
 
 def check_closed_forms_by_quadrature():
@@ -327,17 +446,20 @@ def stax_activation(activation):
     raise ValueError(activation)
 
 
-def stax_kernels(activation, inputs, sigmas):
-    """NNGP and NTK from stax in float64, parameterization='ntk'."""
+def stax_kernels(activation, inputs, sigmas, depth=1):
+    """NNGP and NTK from stax in float64, parameterization='ntk', `depth` hidden layers."""
     import jax.numpy as jnp
     from neural_tangents import stax
 
     sigma_w, sigma_b, sigma_a = sigmas
-    _, _, kernel_fn = stax.serial(
-        stax.Dense(1, W_std=sigma_w, b_std=sigma_b if sigma_b > 0 else None, parameterization="ntk"),
-        stax_activation(activation),
-        stax.Dense(1, W_std=sigma_a, b_std=None, parameterization="ntk"),
-    )
+    layers = []
+    for _ in range(depth):
+        layers.append(
+            stax.Dense(1, W_std=sigma_w, b_std=sigma_b if sigma_b > 0 else None, parameterization="ntk")
+        )
+        layers.append(stax_activation(activation))
+    layers.append(stax.Dense(1, W_std=sigma_a, b_std=None, parameterization="ntk"))
+    _, _, kernel_fn = stax.serial(*layers)
     x = jnp.asarray(inputs, dtype=jnp.float64)
     kernels = kernel_fn(x, x, ("nngp", "ntk"))
     return np.asarray(kernels.nngp, dtype=np.float64), np.asarray(kernels.ntk, dtype=np.float64)
@@ -396,6 +518,81 @@ def check_parameterisation():
     print("stax matches the parameterisation", file=sys.stderr)
 
 
+def deep_network_kernels(x, sigmas, depth, width, phi, dphi, rng):
+    """Empirical NNGP and NTK of one random network with `depth` hidden layers.
+
+    The NTK sums the gradient outer products of every layer, by backpropagation:
+    delta^L = sigma_a a phi'(h^L) / sqrt(N), delta^(l-1) = phi'(h^(l-1)) sigma_w W^l^T
+    delta^l / sqrt(N), and layer l contributes (delta^l . delta^l') (sigma_w^2 z . z' /
+    fan_in + sigma_b^2) with z the layer's input.
+    """
+    sigma_w, sigma_b, sigma_a = sigmas
+    points, dim = x.shape
+    inputs = [x]
+    pre_activations = []
+    weights = []
+    fan_in = dim
+    for _ in range(depth):
+        w = rng.standard_normal((width, fan_in))
+        b = rng.standard_normal(width)
+        h = sigma_w * inputs[-1] @ w.T / np.sqrt(fan_in) + sigma_b * b
+        weights.append((w, fan_in))
+        pre_activations.append(h)
+        inputs.append(phi(h))
+        fan_in = width
+    a = rng.standard_normal(width)
+    features = inputs[-1]
+    nngp = sigma_a**2 * features @ features.T / width
+    ntk = nngp.copy()
+    delta = sigma_a * a * dphi(pre_activations[-1]) / np.sqrt(width)
+    for layer in reversed(range(depth)):
+        w, fan_in = weights[layer]
+        z = inputs[layer]
+        ntk += (delta @ delta.T) * (sigma_w**2 * z @ z.T / fan_in + sigma_b**2)
+        if layer > 0:
+            delta = dphi(pre_activations[layer - 1]) * (sigma_w * delta @ w / np.sqrt(fan_in))
+    return nngp, ntk
+
+
+def check_deep_parameterisation():
+    """Check stax at depth 2 and 3 against Monte Carlo averages over random deep networks.
+
+    DEEP_MONTE_CARLO_NETWORKS networks of width DEEP_MONTE_CARLO_WIDTH, for relu and erf:
+    the mean of each empirical entry must agree with stax within 5 standard errors.
+    """
+    from scipy.special import erf
+
+    rng = np.random.default_rng(11)
+    x = np.array([[0.3, -1.2, 2.0], [1.1, 0.4, -0.7], [-0.9, 0.2, 0.5]])
+    sigmas = (1.4, 0.6, 0.9)
+    for activation, phi, dphi in [
+        ("relu", lambda v: np.maximum(v, 0), lambda v: (v > 0).astype(float)),
+        ("erf", erf, lambda v: 2 / np.sqrt(np.pi) * np.exp(-v * v)),
+    ]:
+        for depth in [2, 3]:
+            samples = [
+                deep_network_kernels(x, sigmas, depth, DEEP_MONTE_CARLO_WIDTH, phi, dphi, rng)
+                for _ in range(DEEP_MONTE_CARLO_NETWORKS)
+            ]
+            references = stax_kernels(activation, x.tolist(), sigmas, depth)
+            for index, name in enumerate(["NNGP", "NTK"]):
+                values = np.array([sample[index] for sample in samples])
+                mean = values.mean(axis=0)
+                error = values.std(axis=0, ddof=1) / np.sqrt(len(values))
+                gap = np.abs(mean - references[index])
+                if np.any(gap > 5 * error):
+                    raise RuntimeError(
+                        f"{activation} depth {depth} {name}: stax {references[index]}, "
+                        f"Monte Carlo {mean} +- {error}"
+                    )
+                print(
+                    f"depth {depth} {activation} {name}: largest |stax - Monte Carlo| = "
+                    f"{(gap / error).max():.2f} standard errors",
+                    file=sys.stderr,
+                )
+    print("stax matches the deep network", file=sys.stderr)
+
+
 # ---------------------------------------------------------------------------------------
 # Output
 # ---------------------------------------------------------------------------------------
@@ -417,31 +614,38 @@ def versions():
 
 
 def plan():
-    """Yield (activation, input set name, inputs, sigmas) for every case."""
-    sets = {"closed-form": closed_form_inputs(), "quadrature": quadrature_inputs()}
-    for activation in CLOSED_FORM_ACTIVATIONS:
-        for sigmas in CLOSED_FORM_SIGMAS:
-            yield activation, "closed-form", sets["closed-form"], sigmas
-    for activation in QUADRATURE_ACTIVATIONS:
-        for sigmas in QUADRATURE_SIGMAS:
-            sigma_w, sigma_b, _ = sigmas
-            inputs = sets["quadrature"]
-            largest = max(sigma_w**2 * np.dot(x, x) / len(x) + sigma_b**2 for x in inputs)
-            assert largest <= MAX_QUADRATURE_VARIANCE, largest
-            yield activation, "quadrature", inputs, sigmas
+    """Yield (activation, input set name, inputs, sigmas, depth) for every case, the
+    closed forms first (they take seconds)."""
+    for depth in DEPTHS:
+        for activation in CLOSED_FORM_ACTIVATIONS:
+            for sigmas in CLOSED_FORM_SIGMAS:
+                yield activation, "closed-form", INPUT_SETS["closed-form"], sigmas, depth
+    for depth in DEPTHS:
+        set_name = "quadrature" if depth == 1 else "quadrature-deep"
+        inputs = INPUT_SETS[set_name]
+        for activation in QUADRATURE_ACTIVATIONS:
+            for sigmas in QUADRATURE_SIGMAS if depth == 1 else DEEP_QUADRATURE_SIGMAS[activation]:
+                assert max(first_layer_variances(inputs, sigmas)) <= MAX_QUADRATURE_VARIANCE
+                yield activation, set_name, inputs, sigmas, depth
 
 
-def case(activation, set_name, sigmas, nngp, ntk):
+def case(activation, set_name, sigmas, depth, nngp, ntk, variances=None):
+    """One JSON case; `variances` lists each point's largest pre-activation variance over
+    the layers (mpmath only)."""
     sigma_w, sigma_b, sigma_a = sigmas
-    return {
+    document = {
         "activation": activation,
         "inputs": set_name,
+        "depth": depth,
         "sigma_w": sigma_w,
         "sigma_b": sigma_b,
         "sigma_a": sigma_a,
         "nngp": upper_triangle(nngp),
         "ntk": upper_triangle(ntk),
     }
+    if variances is not None:
+        document["variances"] = variances
+    return document
 
 
 def write(name, source, cases):
@@ -449,7 +653,7 @@ def write(name, source, cases):
         "source": source,
         "versions": versions(),
         "layout": "nngp and ntk contain the upper triangle by rows: row i lists columns i..P-1",
-        "input_sets": {"closed-form": closed_form_inputs(), "quadrature": quadrature_inputs()},
+        "input_sets": INPUT_SETS,
         "cases": cases,
     }
     path = OUTPUT_DIR / name
@@ -480,14 +684,26 @@ def main():
         type=Path,
         help="JSON file that keeps computed mpmath entries, so an interrupted run resumes",
     )
+    parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="write only the mpmath cases whose entries are all in the cache",
+    )
+    parser.add_argument(
+        "--skip-checks",
+        action="store_true",
+        help="skip the Monte Carlo and closed-form checks, when resuming a run that passed them",
+    )
     arguments = parser.parse_args()
     jax.config.update("jax_enable_x64", True)
-    check_parameterisation()
-    check_closed_forms_by_quadrature()
+    if not arguments.skip_checks:
+        check_parameterisation()
+        check_deep_parameterisation()
+        check_closed_forms_by_quadrature()
 
     stax_cases = [
-        case(activation, set_name, sigmas, *stax_kernels(activation, inputs, sigmas))
-        for activation, set_name, inputs, sigmas in plan()
+        case(activation, set_name, sigmas, depth, *stax_kernels(activation, inputs, sigmas, depth))
+        for activation, set_name, inputs, sigmas, depth in plan()
     ]
     write(
         "neural_tangents.json",
@@ -499,17 +715,32 @@ def main():
     mpmath_cases = []
     cache = load_cache(arguments.cache)
     with multiprocessing.get_context("spawn").Pool(2) as pool:
-        for activation, set_name, inputs, sigmas in plan():
-            nngp, ntk = mpmath_matrices(pool, cache, activation, inputs, sigmas)
-            save_cache(arguments.cache, cache)
-            mpmath_cases.append(case(activation, set_name, sigmas, nngp, ntk))
-            print(f"mpmath {activation} {sigmas} done", file=sys.stderr)
-    write(
-        "mpmath.json",
-        "mpmath: closed forms at 40 digits; tanh, gelu and softplus by nested mpmath.quad "
-        "(tanh-sinh) at 20 digits",
-        mpmath_cases,
-    )
+        for activation, set_name, inputs, sigmas, depth in plan():
+            matrices = mpmath_matrices(
+                pool,
+                cache,
+                activation,
+                inputs,
+                sigmas,
+                depth,
+                lambda: save_cache(arguments.cache, cache),
+                arguments.cached_only,
+            )
+            if matrices is None:
+                print(f"mpmath {activation} {sigmas} depth {depth} skipped: not cached", file=sys.stderr)
+                continue
+            nngp, ntk, variances = matrices
+            if activation in QUADRATURE_ACTIVATIONS:
+                assert max(variances) <= MAX_QUADRATURE_VARIANCE, (activation, sigmas, variances)
+            mpmath_cases.append(case(activation, set_name, sigmas, depth, nngp, ntk, variances))
+            print(f"mpmath {activation} {sigmas} depth {depth} done", file=sys.stderr)
+            # Written after every case, so that a long run leaves the finished cases.
+            write(
+                "mpmath.json",
+                "mpmath: the layer recursion with closed forms at 40 digits; tanh, gelu and "
+                "softplus by nested mpmath.quad (tanh-sinh) at 20 digits",
+                mpmath_cases,
+            )
 
 
 if __name__ == "__main__":
