@@ -44,7 +44,7 @@ fn filled_app() -> App {
                 rows: std::mem::take(&mut rows),
                 view: Some(trainer.function_view()),
             };
-            app.update(Action::Snapshot(Box::new(snapshot)));
+            app.update(Action::Snapshot(0, Box::new(snapshot)));
         }
     }
     app

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod config;
 pub mod data;
+pub mod export;
 pub mod headless;
 pub mod kernels;
 pub mod logging;

@@ -49,6 +49,9 @@ enum Command {
         /// when the locale (LC_ALL, LC_CTYPE or LANG) is not UTF-8.
         #[arg(long)]
         ascii: bool,
+        /// Folder under which the e key creates timestamped export folders.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        out: PathBuf,
     },
     /// Train without a UI and write metrics.csv, predictions.csv and summary.json.
     Run {
@@ -63,6 +66,9 @@ enum Command {
         /// Output folder, created if missing.
         #[arg(long, default_value = "lazyrich-out")]
         out: PathBuf,
+        /// Also draw the charts (loss, change, kernel, function) as SVG and PNG into the folder.
+        #[arg(long)]
+        plot: bool,
     },
     /// Train every point of a grid of settings, times seeds, on all cores.
     ///
@@ -118,19 +124,22 @@ fn main() -> ExitCode {
         preset: "lazy-1d".into(),
         overrides: Vec::new(),
         ascii: false,
+        out: PathBuf::from("."),
     });
     match command {
         Command::Tui {
             preset,
             overrides,
             ascii,
-        } => tui(&preset, &overrides, ascii),
+            out,
+        } => tui(&preset, &overrides, ascii, out),
         Command::Run {
             preset,
             steps,
             overrides,
             out,
-        } => run(&preset, steps, &overrides, out),
+            plot,
+        } => run(&preset, steps, &overrides, out, plot),
         Command::Sweep(arguments) => sweep::sweep_command(arguments),
         Command::Kernel {
             preset,
@@ -157,12 +166,12 @@ fn invalid(error: &PresetError) -> ExitCode {
     ExitCode::from(EXIT_INVALID)
 }
 
-fn tui(preset: &str, overrides: &[String], ascii: bool) -> ExitCode {
-    let preset = match config::load_preset(preset, overrides) {
-        Ok(preset) => preset,
+fn tui(preset: &str, overrides: &[String], ascii: bool, out: PathBuf) -> ExitCode {
+    let loaded = match config::load_preset_runs(preset, overrides) {
+        Ok(loaded) => loaded,
         Err(error) => return invalid(&error),
     };
-    match lazyrich::app::run_tui(preset, ascii) {
+    match lazyrich::app::run_tui(loaded.preset, loaded.compare, ascii, out) {
         Ok(ExitReason::Signal(_)) => ExitCode::from(EXIT_INTERRUPTED),
         Ok(ExitReason::Quit | ExitReason::InputClosed) => ExitCode::SUCCESS,
         Err(error) => {
@@ -179,7 +188,13 @@ fn tui(preset: &str, overrides: &[String], ascii: bool) -> ExitCode {
     }
 }
 
-fn run(preset: &str, steps: Option<u64>, overrides: &[String], out: PathBuf) -> ExitCode {
+fn run(
+    preset: &str,
+    steps: Option<u64>,
+    overrides: &[String],
+    out: PathBuf,
+    plot: bool,
+) -> ExitCode {
     let preset = match config::load_preset(preset, overrides) {
         Ok(preset) => preset,
         Err(error) => return invalid(&error),
@@ -188,6 +203,7 @@ fn run(preset: &str, steps: Option<u64>, overrides: &[String], out: PathBuf) -> 
         steps,
         out,
         progress: true,
+        plot,
         interrupt: Some(lazyrich::headless::interrupt::Interrupt::install()),
     };
     match headless::run(&preset, &options) {

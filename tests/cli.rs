@@ -332,3 +332,56 @@ fn help_names_log_file_and_exit_codes() {
     assert!(stdout.contains("lazyrich-cli-test.log"), "{stdout}");
     assert!(stdout.contains("130 stopped by a signal"), "{stdout}");
 }
+
+#[test]
+fn run_plot_writes_images() {
+    let out = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args([
+            "run",
+            "lazy-1d",
+            "--steps",
+            "40",
+            "--set",
+            "model.width=64",
+            "--plot",
+            "--out",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    for chart in ["loss", "change", "kernel", "function"] {
+        let svg = read(&out.path().join(format!("{chart}.svg")));
+        assert!(
+            svg.starts_with("<svg"),
+            "{chart}.svg: {}",
+            &svg[..svg.len().min(80)]
+        );
+        let png = fs::read(out.path().join(format!("{chart}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{chart}.png signature");
+    }
+    let function = read(&out.path().join("function.svg"));
+    for legend in ["network", "NTK", "linearized", "GP mean", "data"] {
+        assert!(function.contains(legend), "function.svg lacks {legend}");
+    }
+}
+
+#[test]
+fn check_reports_compare_override_position() {
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("pair.toml");
+    let text = "[data]\nkind = \"sine-1d\"\ntrain = 4\ntest = 8\n\
+                [[compare]]\nlabel = \"a\"\n\
+                [[compare]]\nlabel = \"b\"\nset = [\"model.scaling=rich\"]\n";
+    fs::write(&file, text).unwrap();
+    let expected = format!(
+        "{}:9:8: in [[compare]] run \"b\": model.scaling",
+        file.display()
+    );
+    lazyrich()
+        .arg("check")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(contains(expected));
+}

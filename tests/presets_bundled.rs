@@ -2,7 +2,7 @@
 
 use lazyrich::config::{
     DataKind, Optimizer, Preset, Scaling, bundled_preset_names, list_presets, load_preset,
-    preset_warnings,
+    load_preset_runs, preset_warnings,
 };
 use lazyrich::data::load_dataset;
 
@@ -22,6 +22,7 @@ fn bundled_names_in_order() {
             "digits",
             "lazy-deep",
             "rich-deep",
+            "lazy-vs-rich",
             "xor",
             "circles",
             "spirals",
@@ -121,4 +122,22 @@ fn list_starts_with_bundled() {
             .take(bundled)
             .all(|entry| entry.source == "bundled")
     );
+}
+
+#[test]
+fn lazy_vs_rich_compares_the_scalings() {
+    let loaded = load_preset_runs("lazy-vs-rich", &[]).expect("bundled preset loads");
+    let labels: Vec<&str> = loaded.compare.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(labels, ["standard", "mean-field"]);
+    let lazy = load("lazy-1d");
+    let scalings = [Scaling::Standard, Scaling::MeanField];
+    for (run, scaling) in loaded.compare.iter().zip(scalings) {
+        assert_eq!(run.preset.model.scaling, scaling, "{}", run.label);
+        // Everything but the scaling matches lazy-1d: same data, seed and width.
+        let mut model = run.preset.model.clone();
+        model.scaling = Scaling::Standard;
+        assert_eq!(model, lazy.model, "{}", run.label);
+        assert_eq!(run.preset.data, lazy.data, "{}", run.label);
+        assert_eq!(run.preset.train, lazy.train, "{}", run.label);
+    }
 }

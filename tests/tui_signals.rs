@@ -8,11 +8,13 @@ use std::time::Duration;
 use crossterm::event::Event;
 use futures::{StreamExt, stream};
 use lazyrich::app::App;
-use lazyrich::app::event_loop::{ExitReason, TrainerLink, run_event_loop};
+use lazyrich::app::event_loop::{ExitReason, run_event_loop};
+use lazyrich::app::trainers::TrainerPool;
 use lazyrich::config::types::{
     Activation, DataConfig, DataKind, Encoding, ModelConfig, Optimizer, Preset, Scaling,
     SweepConfig, TrainConfig,
 };
+use lazyrich::train::runner::TrainerHandle;
 use lazyrich::ui::{ColorDepth, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -61,10 +63,11 @@ fn preset() -> Preset {
 fn sigterm_ends_event_loop() {
     let (command_sender, _commands) = mpsc::channel();
     let (_snapshot_sender, snapshots) = mpsc::channel();
-    let link = TrainerLink {
-        commands: &command_sender,
-        snapshots: &snapshots,
-    };
+    let mut handle = Some(TrainerHandle::from_channels(command_sender, snapshots));
+    let mut trainers = TrainerPool::new(Box::new(move |_| {
+        handle.take().expect("the test starts one trainer")
+    }));
+    trainers.start(vec![preset()]);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
     let mut app = App::new(preset(), Vec::new());
     let theme = Theme {
@@ -99,7 +102,7 @@ fn sigterm_ends_event_loop() {
             &mut app,
             &theme,
             events,
-            link,
+            &mut trainers,
         ))
         .expect("event loop");
     assert_eq!(reason, ExitReason::Signal("SIGTERM"));

@@ -1,6 +1,7 @@
 //! Everything that can change the TUI state, as one enum.
 
-use crate::train::snapshot::Snapshot;
+use crate::config::types::Preset;
+use crate::train::snapshot::{Command, Snapshot};
 
 /// An input to `App::update`, from a key press or from the training thread.
 #[derive(Clone, Debug)]
@@ -29,8 +30,30 @@ pub enum Action {
     LearningRateUp,
     LearningRateDown,
     ToggleHelp,
-    /// A snapshot from the training thread.
-    Snapshot(Box<Snapshot>),
+    /// Show or hide the theory overlays of the function view.
+    ToggleOverlays,
+    /// Enter compare mode against the other scaling, or leave it.
+    ToggleCompare,
+    /// Write the runs' metrics, predictions and charts to a new folder. The
+    /// event loop does the writing and reports with `ExportFinished`.
+    Export,
+    /// The export folder, or why the export failed.
+    ExportFinished(Result<std::path::PathBuf, String>),
+    /// A snapshot from the training thread of the run at this position.
+    Snapshot(usize, Box<Snapshot>),
     /// The training thread hung up, with the reason if one is known.
     TrainerStopped(String),
+}
+
+/// Work that `App::update` requests from the training threads.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// Send this command to every training thread.
+    Broadcast(Command),
+    /// Restart the runs with these settings, one preset per run in run
+    /// order. When the number of runs stays the same, each training thread
+    /// gets a restart command. Otherwise the front end stops every thread
+    /// and starts one per preset, and the app starts from fresh run slots,
+    /// because the new threads count generations from the start again.
+    Restart(Vec<Preset>),
 }

@@ -6,7 +6,6 @@
 //! enters both again and repaints the whole screen.
 
 use std::io;
-use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -22,23 +21,12 @@ use tracing::{info, warn};
 use super::action::Action;
 use super::keymap::action_for_key;
 use super::state::App;
-use super::terminal::{Suspendable, recorded_panic};
-use crate::train::snapshot::{Command, Snapshot};
+use super::terminal::Suspendable;
+use super::trainers::TrainerPool;
 use crate::ui::{self, Theme};
 
 /// Time between frames: at most about 30 redraws per second.
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(33);
-
-/// Snapshots handled per frame at most, so that a flooding trainer cannot
-/// starve the input handling.
-const MAX_SNAPSHOTS_PER_FRAME: usize = 256;
-
-/// The two channels to the training thread.
-#[derive(Clone, Copy, Debug)]
-pub struct TrainerLink<'a> {
-    pub commands: &'a Sender<Command>,
-    pub snapshots: &'a Receiver<Snapshot>,
-}
 
 /// Reason the event loop returned.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,10 +92,13 @@ enum EventOutcome {
 
 /// Runs the UI until the user quits, a signal arrives or `events` ends.
 ///
-/// Snapshots are drained with `try_recv` on each frame tick, so the loop
-/// never blocks on the trainer. A frame is drawn on a tick only when a
-/// snapshot arrived since the last one, and right away after a key press,
-/// a resize or a resume that changes the screen.
+/// `trainers` must hold one thread per run of `app`. Snapshots are drained
+/// with `try_recv` on each frame tick, so the loop never waits for one. A
+/// frame is drawn on a tick only when a snapshot arrived since the last
+/// one, and right away after a key press, a resize or a resume that
+/// changes the screen. Two steps do run on this thread and pause the
+/// drawing: replacing the training threads (entering or leaving compare
+/// mode joins the old ones) and writing an export (`e`).
 ///
 /// # Errors
 /// Fails when signal handlers cannot be registered, the terminal input
@@ -118,7 +109,7 @@ pub async fn run_event_loop<B, E>(
     app: &mut App,
     theme: &Theme,
     mut events: E,
-    trainer: TrainerLink<'_>,
+    trainers: &mut TrainerPool,
 ) -> anyhow::Result<ExitReason>
 where
     B: Backend + Suspendable,
@@ -129,11 +120,10 @@ where
     let mut frames = tokio::time::interval(FRAME_INTERVAL);
     frames.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut dirty = true;
-    let mut trainer_gone = false;
     loop {
         tokio::select! {
             _ = frames.tick() => {
-                dirty |= drain_snapshots(app, trainer, &mut trainer_gone);
+                dirty |= trainers.drain(app);
                 if dirty {
                     terminal.draw(|frame| ui::render(frame, app, theme))?;
                     dirty = false;
@@ -142,7 +132,7 @@ where
             event = events.next() => match event {
                 // A key press or resize is drawn at once rather than on the
                 // next tick, which would add up to one frame interval of delay.
-                Some(Ok(event)) => match handle_event(app, event, trainer) {
+                Some(Ok(event)) => match handle_event(app, event, trainers) {
                     EventOutcome::Ignored => {}
                     EventOutcome::Redraw => {
                         if !app.should_quit() {
@@ -177,34 +167,6 @@ where
             return Ok(ExitReason::Quit);
         }
     }
-}
-
-/// Feeds waiting snapshots to the app and returns whether any arrived. A
-/// closed channel is reported to the app once.
-fn drain_snapshots(app: &mut App, trainer: TrainerLink, trainer_gone: &mut bool) -> bool {
-    let mut changed = false;
-    for _ in 0..MAX_SNAPSHOTS_PER_FRAME {
-        match trainer.snapshots.try_recv() {
-            Ok(snapshot) => {
-                app.update(Action::Snapshot(Box::new(snapshot)));
-                changed = true;
-            }
-            Err(TryRecvError::Empty) => break,
-            Err(TryRecvError::Disconnected) => {
-                if !*trainer_gone {
-                    *trainer_gone = true;
-                    let reason = recorded_panic().map_or_else(
-                        || "the channel closed".to_string(),
-                        |m| format!("panic: {m}; see {}", crate::logging::log_path().display()),
-                    );
-                    app.update(Action::TrainerStopped(reason));
-                    changed = true;
-                }
-                break;
-            }
-        }
-    }
-    changed
 }
 
 /// Hands the terminal back, stops the process, and takes the terminal over
@@ -251,7 +213,7 @@ where
 }
 
 /// Applies a terminal event and returns what the loop must do next.
-fn handle_event(app: &mut App, event: Event, trainer: TrainerLink) -> EventOutcome {
+fn handle_event(app: &mut App, event: Event, trainers: &mut TrainerPool) -> EventOutcome {
     match event {
         Event::Key(key) => {
             let Some(action) = action_for_key(key) else {
@@ -260,10 +222,16 @@ fn handle_event(app: &mut App, event: Event, trainer: TrainerLink) -> EventOutco
             if matches!(action, Action::Suspend) {
                 return EventOutcome::Suspend;
             }
-            if let Some(command) = app.update(action)
-                && let Err(err) = trainer.commands.send(command)
+            if matches!(action, Action::Export) {
+                let time = std::time::SystemTime::now();
+                let result = crate::export::export_runs(app.export_dir(), app.runs(), time);
+                app.update(Action::ExportFinished(result.map_err(|e| e.to_string())));
+                return EventOutcome::Redraw;
+            }
+            if let Some(effect) = app.update(action)
+                && let Err(run) = trainers.apply(effect)
             {
-                warn!(%err, "training thread is gone; command dropped");
+                warn!(run, "training thread is gone; command dropped");
                 app.update(Action::TrainerStopped(
                     "the command channel closed".to_string(),
                 ));

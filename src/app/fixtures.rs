@@ -101,7 +101,7 @@ pub fn sample_view(info: &RunInfo) -> FunctionView {
         network: x.iter().map(|x| 0.9 * x.sin()).collect(),
         sample: Vec::new(),
         ntk: x.iter().map(|x| 0.8 * x.sin()).collect(),
-        linearized: x.iter().map(|x| 0.8 * x.sin()).collect(),
+        linearized: x.iter().map(|x| -0.5 * x.sin()).collect(),
         gp_mean: x.iter().map(|x| 0.95 * x.sin()).collect(),
         gp_sd: x.iter().map(|_| 0.1).collect(),
         plane: None,
@@ -184,7 +184,7 @@ pub fn buffer_lines(buffer: &ratatui::buffer::Buffer) -> Vec<String> {
 pub fn app_with_history(info: RunInfo, steps: u64) -> crate::app::App {
     let mut app = crate::app::App::new(sample_preset(), vec![sample_preset()]);
     let snapshot = sample_snapshot(0, Some(info), (0..steps).map(|i| i * 10));
-    app.update(crate::app::Action::Snapshot(Box::new(snapshot)));
+    app.update(crate::app::Action::Snapshot(0, Box::new(snapshot)));
     app
 }
 
@@ -211,4 +211,25 @@ pub fn braille_cells(buffer: &ratatui::buffer::Buffer) -> usize {
                 .any(|c| ('\u{2801}'..='\u{28FF}').contains(&c))
         })
         .count()
+}
+
+/// Builds an app in compare mode (mean-field against standard) whose two
+/// runs each received `steps` rows; run 1's network is `0.5 sin x`.
+pub fn compare_app(steps: u64) -> crate::app::App {
+    let mut app = crate::app::App::new(sample_preset(), vec![sample_preset()]);
+    app.update(crate::app::Action::ToggleCompare);
+    for run in 0..2 {
+        let mut snapshot = sample_snapshot(1, Some(sample_info()), (0..steps).map(|i| i * 10));
+        if run == 1 {
+            for row in &mut snapshot.rows {
+                row.values[4] *= 0.1;
+                row.values[5] *= 0.1;
+            }
+            if let Some(view) = snapshot.view.as_mut() {
+                view.network = sample_info().x_test.iter().map(|x| 0.5 * x.sin()).collect();
+            }
+        }
+        app.update(crate::app::Action::Snapshot(run, Box::new(snapshot)));
+    }
+    app
 }

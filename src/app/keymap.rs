@@ -41,6 +41,9 @@ fn action_for_char(c: char) -> Option<Action> {
         '+' | '=' => Action::LearningRateUp,
         '-' => Action::LearningRateDown,
         '?' => Action::ToggleHelp,
+        'o' => Action::ToggleOverlays,
+        'c' => Action::ToggleCompare,
+        'e' => Action::Export,
         '1'..='9' => Action::SelectPreset(c as usize - '1' as usize),
         _ => return None,
     };
@@ -62,7 +65,7 @@ mod tests {
 
     #[test]
     fn keymap_maps_every_key() {
-        let cases: [(KeyCode, &str); 17] = [
+        let cases: [(KeyCode, &str); 20] = [
             (KeyCode::Char('q'), "Some(Quit)"),
             (KeyCode::Esc, "Some(Cancel)"),
             (KeyCode::Char(' '), "Some(TogglePause)"),
@@ -80,6 +83,9 @@ mod tests {
             (KeyCode::Char('='), "Some(LearningRateUp)"),
             (KeyCode::Char('-'), "Some(LearningRateDown)"),
             (KeyCode::Char('?'), "Some(ToggleHelp)"),
+            (KeyCode::Char('o'), "Some(ToggleOverlays)"),
+            (KeyCode::Char('c'), "Some(ToggleCompare)"),
+            (KeyCode::Char('e'), "Some(Export)"),
         ];
         for (code, expected) in cases {
             assert_eq!(describe(action_for_key(press(code))), expected, "{code:?}");

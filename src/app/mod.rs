@@ -1,6 +1,7 @@
 //! TUI state, actions, key map and the event loop.
 
 pub mod action;
+pub mod compare;
 pub mod event_loop;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -8,9 +9,11 @@ pub mod history;
 pub mod keymap;
 pub mod preset_edit;
 mod run;
+pub mod run_slot;
 pub mod state;
 pub mod terminal;
+pub mod trainers;
 
-pub use action::Action;
+pub use action::{Action, Effect};
 pub use run::run_tui;
 pub use state::{App, Flash};

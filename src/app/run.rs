@@ -1,19 +1,24 @@
 //! `run_tui`: terminal, runtime and trainer wiring around the event loop.
 
+use std::path::PathBuf;
+
 use anyhow::Context;
 use crossterm::event::EventStream;
 use tracing::{info, warn};
 
-use super::event_loop::{ExitReason, TrainerLink, run_event_loop};
+use super::event_loop::{ExitReason, run_event_loop};
 use super::state::App;
 use super::terminal::{init_terminal, recorded_panic, restore_terminal};
+use super::trainers::TrainerPool;
 use crate::config::types::Preset;
-use crate::config::{bundled_preset_names, load_preset};
+use crate::config::{CompareRun, bundled_preset_names, load_preset_runs};
 use crate::train::runner::spawn;
 use crate::ui::Theme;
 
 /// Runs the terminal UI on `preset` until the user quits or a signal
-/// arrives. `ascii` replaces braille and box-drawing characters with ASCII.
+/// arrives; a non-empty `compare` opens compare mode on those runs, and
+/// `e` exports into a new folder under `export_dir`.
+/// `ascii` replaces braille and box-drawing characters with ASCII.
 /// Colour follows `NO_COLOR`.
 ///
 /// The terminal is restored on every exit path: quit, signal, error and
@@ -25,9 +30,14 @@ use crate::ui::Theme;
 /// [`TerminalError`](super::terminal::TerminalError), for example when
 /// stdout is not a terminal), when reading input or drawing fails, or when
 /// the training thread panicked during the session.
-pub fn run_tui(preset: Preset, ascii: bool) -> anyhow::Result<ExitReason> {
+pub fn run_tui(
+    preset: Preset,
+    compare: Vec<CompareRun>,
+    ascii: bool,
+    export_dir: PathBuf,
+) -> anyhow::Result<ExitReason> {
     let theme = Theme::from_env(ascii);
-    let catalog = load_catalog();
+    let (catalog, catalog_compare) = load_catalog();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -35,23 +45,23 @@ pub fn run_tui(preset: Preset, ascii: bool) -> anyhow::Result<ExitReason> {
 
     let mut terminal = init_terminal()?;
     info!(preset = %preset.name, ascii = theme.ascii, colors = theme.depth.name(), "TUI started");
-    let trainer = spawn(preset.clone());
-    let mut app = App::new(preset, catalog);
-    let link = TrainerLink {
-        commands: &trainer.commands,
-        snapshots: &trainer.snapshots,
-    };
+    let mut app = App::new(preset, catalog)
+        .with_compare(compare)
+        .with_catalog_compare(catalog_compare)
+        .with_export_dir(export_dir);
+    let mut trainers = TrainerPool::new(Box::new(spawn));
+    trainers.start(app.run_presets());
     let result = runtime.block_on(run_event_loop(
         &mut terminal,
         &mut app,
         &theme,
         EventStream::new(),
-        link,
+        &mut trainers,
     ));
     restore_terminal();
-    // Dropping the handle stops the training thread and joins it, after
+    // Dropping the pool stops the training threads and joins them, after
     // the terminal is back to normal.
-    drop(trainer);
+    drop(trainers);
 
     let reason = result?;
     info!(?reason, "TUI stopped");
@@ -64,17 +74,18 @@ pub fn run_tui(preset: Preset, ascii: bool) -> anyhow::Result<ExitReason> {
     Ok(reason)
 }
 
-/// Loads the bundled presets in key order. A preset that fails to load is
-/// logged and left out, which shifts the keys of the ones after it.
-fn load_catalog() -> Vec<Preset> {
+/// Loads the bundled presets in key order, with the compare runs of each.
+/// A preset that fails to load is logged and left out, which shifts the
+/// keys of the ones after it.
+fn load_catalog() -> (Vec<Preset>, Vec<Vec<CompareRun>>) {
     bundled_preset_names()
         .into_iter()
-        .filter_map(|name| match load_preset(name, &[]) {
-            Ok(preset) => Some(preset),
+        .filter_map(|name| match load_preset_runs(name, &[]) {
+            Ok(loaded) => Some((loaded.preset, loaded.compare)),
             Err(err) => {
                 warn!(preset = name, %err, "bundled preset failed to load");
                 None
             }
         })
-        .collect()
+        .unzip()
 }

@@ -1,7 +1,7 @@
 //! Presets compiled into the binary, so it runs from any directory.
 
 /// Bundled presets in display order, which the TUI maps to keys 1-9.
-const BUNDLED: [(&str, &str); 15] = [
+const BUNDLED: [(&str, &str); 16] = [
     ("lazy-1d", include_str!("../../presets/lazy-1d.toml")),
     ("rich-1d", include_str!("../../presets/rich-1d.toml")),
     ("bayes-1d", include_str!("../../presets/bayes-1d.toml")),
@@ -12,6 +12,10 @@ const BUNDLED: [(&str, &str); 15] = [
     ("digits", include_str!("../../presets/digits.toml")),
     ("lazy-deep", include_str!("../../presets/lazy-deep.toml")),
     ("rich-deep", include_str!("../../presets/rich-deep.toml")),
+    (
+        "lazy-vs-rich",
+        include_str!("../../presets/lazy-vs-rich.toml"),
+    ),
     ("xor", include_str!("../../presets/xor.toml")),
     ("circles", include_str!("../../presets/circles.toml")),
     ("spirals", include_str!("../../presets/spirals.toml")),

@@ -11,6 +11,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
+use super::compare::{self, CompareEntry};
 use super::error::{Location, Locator, PresetError, PresetErrorKind};
 use super::schema::{self, KeySpec, SECTIONS, TOP_LEVEL_KEYS};
 use super::suggest::{closest, suggest_key};
@@ -38,12 +39,14 @@ pub(crate) struct Item {
 }
 
 /// A parsed preset: every key that the file or an override sets.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Document {
     source: String,
     entries: BTreeMap<&'static str, (&'static KeySpec, Item)>,
     /// Location of each section header, for errors about missing keys.
     sections: BTreeMap<&'static str, Location>,
+    /// The `[[compare]]` tables, in file order; empty when there are none.
+    compare: Vec<CompareEntry>,
 }
 
 /// Mapping from the spans of a parsed value to locations and source text.
@@ -122,6 +125,7 @@ impl Document {
             source: source.to_string(),
             entries: BTreeMap::new(),
             sections: BTreeMap::new(),
+            compare: Vec::new(),
         };
         for (key, value) in in_source_order(table.get_ref()) {
             document.add_top_level(key, value, &origin)?;
@@ -157,6 +161,10 @@ impl Document {
         }
         if TOP_LEVEL_KEYS.contains(&name) {
             return self.add_entry(name, location, origin.item(value));
+        }
+        if name == "compare" {
+            self.compare = compare::parse_entries(value, &|span| origin.location(span))?;
+            return Ok(());
         }
         Err(unknown_top_level(name, value, location))
     }
@@ -225,6 +233,11 @@ impl Document {
         self.add_entry(key, location, item)
     }
 
+    /// The `[[compare]]` tables of the file, in file order.
+    pub(crate) fn compare_entries(&self) -> &[CompareEntry] {
+        &self.compare
+    }
+
     /// Returns the value of a dotted key, if the file or an override sets it.
     pub(crate) fn get(&self, key: &str) -> Option<(&'static KeySpec, &Item)> {
         self.entries.get(key).map(|(spec, item)| (*spec, item))
@@ -282,7 +295,8 @@ fn unknown_top_level(name: &str, value: &Spanned<DeValue<'_>>, location: Locatio
         None => message.push('.'),
     }
     message.push_str(
-        " A preset has the keys name and description and the sections [data], [model] and [train]",
+        " A preset has the keys name and description, the sections [data], [model] and [train], \
+         and optional [[compare]] tables",
     );
     PresetError::new(PresetErrorKind::UnknownKey, location, message).with_key(name)
 }

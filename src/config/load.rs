@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::bundled::{bundled_preset_names, bundled_source, bundled_text};
+use super::compare::{CompareRun, resolve};
 use super::document::Document;
 use super::error::{Location, PresetError, PresetErrorKind};
 use super::suggest::closest;
@@ -21,24 +22,37 @@ pub struct PresetEntry {
     pub source: String,
 }
 
-/// Parses and validates preset text.
+/// A validated preset with the runs of its `[[compare]]` tables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedPreset {
+    pub preset: Preset,
+    /// Empty when the preset lists no compare runs.
+    pub compare: Vec<CompareRun>,
+}
+
+/// Parses and validates preset text, with its compare runs.
 ///
 /// `source` names the file in error messages, and its file stem is the
 /// preset name unless the file sets `name`. Each `overrides` entry has the
 /// form `section.key=value` and replaces the file's value before
-/// validation, so it gets the same checks.
+/// validation, so it gets the same checks. The overrides apply to every
+/// compare run too, before the run's own `set` list.
 ///
 /// A relative `data.path` is resolved against the folder of `source`.
-pub fn parse_preset(text: &str, source: &str, overrides: &[String]) -> Result<Preset, PresetError> {
-    parse_preset_in(text, source, overrides, &DataFolder::of_file(source))
+pub fn parse_preset_runs(
+    text: &str,
+    source: &str,
+    overrides: &[String],
+) -> Result<LoadedPreset, PresetError> {
+    parse_preset_runs_in(text, source, overrides, &DataFolder::of_file(source))
 }
 
-fn parse_preset_in(
+fn parse_preset_runs_in(
     text: &str,
     source: &str,
     overrides: &[String],
     folder: &DataFolder,
-) -> Result<Preset, PresetError> {
+) -> Result<LoadedPreset, PresetError> {
     let mut document = Document::parse(text, source)?;
     for argument in overrides {
         document.apply_override(argument)?;
@@ -47,7 +61,19 @@ fn parse_preset_in(
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
-    validate(&document, &stem, folder)
+    let preset = validate(&document, &stem, folder)?;
+    let compare = document
+        .compare_entries()
+        .iter()
+        .map(|entry| resolve(&document, entry, &stem, folder))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(LoadedPreset { preset, compare })
+}
+
+/// Parses and validates preset text; see [`parse_preset_runs`], whose
+/// checks of the compare runs apply here too.
+pub fn parse_preset(text: &str, source: &str, overrides: &[String]) -> Result<Preset, PresetError> {
+    parse_preset_runs(text, source, overrides).map(|loaded| loaded.preset)
 }
 
 /// Loads a preset from a file path or by name.
@@ -57,6 +83,14 @@ fn parse_preset_in(
 /// [`user_preset_dir`]) and then among the bundled presets. An unknown name
 /// gives an error that lists the available names.
 pub fn load_preset(name_or_path: &str, overrides: &[String]) -> Result<Preset, PresetError> {
+    load_preset_runs(name_or_path, overrides).map(|loaded| loaded.preset)
+}
+
+/// Loads a preset as [`load_preset`] does, with its compare runs.
+pub fn load_preset_runs(
+    name_or_path: &str,
+    overrides: &[String],
+) -> Result<LoadedPreset, PresetError> {
     load_preset_from(name_or_path, overrides, user_preset_dir().as_deref())
 }
 
@@ -90,7 +124,7 @@ pub(crate) fn load_preset_from(
     name_or_path: &str,
     overrides: &[String],
     user_dir: Option<&Path>,
-) -> Result<Preset, PresetError> {
+) -> Result<LoadedPreset, PresetError> {
     let path = Path::new(name_or_path);
     if path.is_file() || name_or_path.ends_with(".toml") {
         return load_file(path, overrides);
@@ -100,12 +134,12 @@ pub(crate) fn load_preset_from(
     }
     if let Some(text) = bundled_text(name_or_path) {
         let source = bundled_source(name_or_path);
-        return parse_preset_in(text, &source, overrides, &DataFolder::Bundled);
+        return parse_preset_runs_in(text, &source, overrides, &DataFolder::Bundled);
     }
     Err(unknown_preset(name_or_path, user_dir))
 }
 
-fn load_file(path: &Path, overrides: &[String]) -> Result<Preset, PresetError> {
+fn load_file(path: &Path, overrides: &[String]) -> Result<LoadedPreset, PresetError> {
     let source = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|error| {
         let message = format!("failed to read preset file: {error}");
@@ -115,7 +149,7 @@ fn load_file(path: &Path, overrides: &[String]) -> Result<Preset, PresetError> {
             message,
         )
     })?;
-    parse_preset(&text, &source, overrides)
+    parse_preset_runs(&text, &source, overrides)
 }
 
 /// Returns `<user_dir>/<name>.toml` if it is a file. Names with a path
@@ -161,9 +195,9 @@ pub(crate) fn list_presets_from(user_dir: Option<&Path>) -> Vec<PresetEntry> {
     entries
 }
 
-fn entry(name: String, source: String, loaded: Result<Preset, PresetError>) -> PresetEntry {
+fn entry(name: String, source: String, loaded: Result<LoadedPreset, PresetError>) -> PresetEntry {
     let description = match loaded {
-        Ok(preset) => preset.description,
+        Ok(loaded) => loaded.preset.description,
         Err(error) => format!("invalid preset: {error}"),
     };
     PresetEntry {
@@ -259,7 +293,9 @@ mod tests {
     #[test]
     fn load_user_preset_by_name() {
         let folder = user_folder(&[("mine.toml", USER_PRESET)]);
-        let preset = load_preset_from("mine", &[], Some(folder.path())).expect("user preset");
+        let preset = load_preset_from("mine", &[], Some(folder.path()))
+            .expect("user preset")
+            .preset;
         assert_eq!(preset.name, "mine");
         assert_eq!(preset.description, "mine");
     }
@@ -267,7 +303,9 @@ mod tests {
     #[test]
     fn user_preset_shadows_bundled() {
         let folder = user_folder(&[("digits.toml", USER_PRESET)]);
-        let preset = load_preset_from("digits", &[], Some(folder.path())).expect("user preset");
+        let preset = load_preset_from("digits", &[], Some(folder.path()))
+            .expect("user preset")
+            .preset;
         assert_eq!(preset.description, "mine");
     }
 
@@ -276,7 +314,9 @@ mod tests {
         let folder = user_folder(&[("file.toml", USER_PRESET)]);
         let path = folder.path().join("file.toml");
         let path = path.to_str().expect("UTF-8 temporary path");
-        let preset = load_preset_from(path, &["data.train=5".into()], None).expect("file");
+        let preset = load_preset_from(path, &["data.train=5".into()], None)
+            .expect("file")
+            .preset;
         assert_eq!(preset.data.train, 5);
         assert_eq!(preset.name, "file");
     }

@@ -6,6 +6,7 @@
 //! defaults and applies the range and cross-field rules from `rules`.
 
 mod bundled;
+mod compare;
 mod data_types;
 mod document;
 mod error;
@@ -19,8 +20,12 @@ mod validate;
 mod validate_data;
 
 pub use bundled::{bundled_data_file, bundled_preset_names};
+pub use compare::{COMPARE_RUNS, CompareRun};
 pub use error::{Location, PresetError, PresetErrorKind};
-pub use load::{PresetEntry, list_presets, load_preset, parse_preset, user_preset_dir};
+pub use load::{
+    LoadedPreset, PresetEntry, list_presets, load_preset, load_preset_runs, parse_preset,
+    parse_preset_runs, user_preset_dir,
+};
 pub use types::{
     Activation, CsvConfig, CsvTarget, DataConfig, DataKind, Encoding, HeaderMode, ModelConfig,
     Optimizer, Preset, Scaling, SweepConfig, TeacherConfig, TrainConfig,

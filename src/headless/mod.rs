@@ -28,6 +28,8 @@ use crate::train::TrainError;
 pub enum HeadlessError {
     #[error(transparent)]
     Train(#[from] TrainError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     #[error("cannot write {}: {source}", path.display())]
     Io {
         path: PathBuf,

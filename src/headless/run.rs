@@ -18,6 +18,8 @@ use super::interrupt::Interrupt;
 use super::number::format_float;
 use super::predictions::write_predictions;
 use super::summary::{Summary, write_summary};
+use crate::app::history::MetricHistories;
+use crate::export::write_run_charts;
 
 /// Steps of a headless run whose preset trains until stopped (`steps = 0`),
 /// counted after the Langevin burn-in.
@@ -29,6 +31,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Draw a progress bar on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Also write the charts as SVG and PNG images (see [`write_run_charts`]).
+    pub plot: bool,
     /// Stops the run early, which still writes every file.
     pub interrupt: Option<Interrupt>,
 }
@@ -74,8 +78,11 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     let progress = progress_bar(steps, options.progress);
 
     let started = Instant::now();
+    // Bounded like the TUI's, so plotting a long run costs constant memory.
+    let mut histories = MetricHistories::default();
     let mut last = trainer.metrics();
     metrics.write(&last)?;
+    histories.push_row(&last);
     let log_every = preset.train.log_every;
     let interrupted = || options.interrupt.as_ref().is_some_and(Interrupt::is_set);
     while trainer.step_count() < steps {
@@ -91,6 +98,7 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
         if step.is_multiple_of(log_every) || step == steps {
             last = trainer.metrics();
             metrics.write(&last)?;
+            histories.push_row(&last);
             progress.set_position(step);
         }
     }
@@ -100,6 +108,7 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     if last.step != trainer.step_count() {
         last = trainer.metrics();
         metrics.write(&last)?;
+        histories.push_row(&last);
     }
     metrics.commit()?;
 
@@ -114,6 +123,11 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     write_grid(&trainer, &options.out.join("grid.csv"))?;
     let summary = Summary::new(&trainer, &report);
     write_summary(&summary, &options.out.join("summary.json"))?;
+    if options.plot {
+        let info = trainer.info();
+        let view = trainer.function_view();
+        write_run_charts(&options.out, &histories, Some(&info), Some(&view))?;
+    }
     Ok(report)
 }
 

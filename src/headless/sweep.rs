@@ -175,6 +175,7 @@ fn run_one(
         out: out.clone(),
         progress: false,
         interrupt: options.interrupt.clone(),
+        plot: false,
     };
     let report = run(&preset, &run_options)?;
     let summary_path = out.join("summary.json");

@@ -37,6 +37,21 @@ pub struct TrainerHandle {
     thread: Option<JoinHandle<()>>,
 }
 
+impl TrainerHandle {
+    /// Wraps channels whose other ends the caller serves, with no thread
+    /// behind them (for tests of a front end).
+    pub fn from_channels(
+        commands: Sender<Command>,
+        snapshots: Receiver<Snapshot>,
+    ) -> TrainerHandle {
+        TrainerHandle {
+            commands,
+            snapshots,
+            thread: None,
+        }
+    }
+}
+
 impl Drop for TrainerHandle {
     fn drop(&mut self) {
         // The thread may already be gone; either way there is nothing to report.

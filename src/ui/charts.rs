@@ -158,25 +158,45 @@ pub fn render_metric_chart(
         return;
     }
 
+    let lines: Vec<(Role, &[(f64, f64)])> = plotted
+        .iter()
+        .map(|p| (p.spec.role, p.points.as_slice()))
+        .collect();
+    let steps = step_range(app, spec);
+    render_step_lines(frame, area, block, &lines, spec.log_y, steps, theme);
+}
+
+/// Draws one line per `(role, points)` over steps inside `block`. The y
+/// axis fits every point, with power-of-ten labels when `log_y` (the points
+/// are then `log10` values); the x axis spans `steps`.
+pub(crate) fn render_step_lines(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block,
+    lines: &[(Role, &[(f64, f64)])],
+    log_y: bool,
+    steps: Option<(u64, u64)>,
+    theme: &Theme,
+) {
     // Borders and the x axis take four rows; a y label every other row.
     let graph_height = area.height.saturating_sub(4);
     let label_count = usize::from(graph_height / 2 + 1).clamp(2, 5);
-    let y_range = axis::finite_range(plotted.iter().flat_map(|p| p.points.iter().map(|q| q.1)));
-    let y_scale = if spec.log_y {
+    let y_range = axis::finite_range(lines.iter().flat_map(|l| l.1.iter().map(|q| q.1)));
+    let y_scale = if log_y {
         axis::log10_axis(y_range, label_count, theme.ascii)
     } else {
         axis::linear_axis(y_range, 0.0, label_count)
     };
-    let x_scale = axis::step_axis(step_range(app, spec));
+    let x_scale = axis::step_axis(steps);
 
-    let datasets = plotted
+    let datasets = lines
         .iter()
-        .map(|p| {
+        .map(|(role, points)| {
             Dataset::default()
-                .marker(theme.marker(p.spec.role))
+                .marker(theme.marker(*role))
                 .graph_type(GraphType::Line)
-                .style(theme.style(p.spec.role))
-                .data(&p.points)
+                .style(theme.style(*role))
+                .data(points)
         })
         .collect();
     let chart = Chart::new(datasets)
@@ -298,7 +318,7 @@ mod tests {
             rows,
             view: None,
         };
-        app.update(Action::Snapshot(Box::new(snapshot)));
+        app.update(Action::Snapshot(0, Box::new(snapshot)));
         app
     }
 

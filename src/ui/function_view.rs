@@ -1,6 +1,7 @@
 //! Function view for 1-D data: training points, the network, the NTK
-//! prediction, the GP posterior mean with a ±2 sd band, and for Langevin
-//! the current sample.
+//! prediction, the linearised network, the GP posterior mean with a ±2 sd
+//! band, and for Langevin the current sample. The theory overlays can be
+//! hidden to declutter the view.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -14,15 +15,49 @@ use crate::config::types::Optimizer;
 use crate::train::snapshot::{FunctionView, RunInfo};
 
 /// One curve or point set of the view, in drawing order.
-struct Layer {
-    role: Role,
+pub(crate) struct Layer {
+    pub role: Role,
     /// Legend name; empty for the lower band line, which shares its entry.
-    name: String,
-    short_name: String,
-    graph_type: GraphType,
-    points: Vec<(f64, f64)>,
+    pub name: String,
+    pub short_name: String,
+    pub graph_type: GraphType,
+    pub points: Vec<(f64, f64)>,
     /// Pairs left out because `x` or `y` is NaN or infinite.
-    non_finite: usize,
+    pub non_finite: usize,
+}
+
+impl Layer {
+    /// A line through `y` over the test inputs of `info`.
+    pub(crate) fn line(
+        info: &RunInfo,
+        role: Role,
+        name: &str,
+        short_name: &str,
+        y: &[f64],
+    ) -> Layer {
+        let (points, non_finite) = sorted_pairs(&info.x_test, y);
+        Layer {
+            role,
+            name: name.to_string(),
+            short_name: short_name.to_string(),
+            graph_type: GraphType::Line,
+            points,
+            non_finite,
+        }
+    }
+
+    /// The training points of `info`.
+    pub(crate) fn training_points(info: &RunInfo) -> Layer {
+        let (points, non_finite) = sorted_pairs(&info.x_train, &info.y_train);
+        Layer {
+            role: Role::TrainingPoints,
+            name: "data".to_string(),
+            short_name: "data".to_string(),
+            graph_type: GraphType::Scatter,
+            points,
+            non_finite,
+        }
+    }
 }
 
 /// Pairs `x[i]` with `y[i]`, sorted by `x` so that lines do not zigzag, and
@@ -40,111 +75,129 @@ fn sorted_pairs(x: &[f64], y: &[f64]) -> (Vec<(f64, f64)>, usize) {
     (pairs, non_finite)
 }
 
-/// Builds a layer from `x` and `y` with [`sorted_pairs`].
-fn layer(
-    role: Role,
-    name: String,
-    short_name: &str,
-    graph_type: GraphType,
-    x: &[f64],
-    y: &[f64],
-) -> Layer {
-    let (points, non_finite) = sorted_pairs(x, y);
-    Layer {
-        role,
-        name,
-        short_name: short_name.to_string(),
-        graph_type,
-        points,
-        non_finite,
+/// Theory overlays of `view`: the GP band and mean, the NTK prediction and,
+/// when `linearized` is set, the linearised network. Empty curves are left out.
+pub(crate) fn overlay_layers(
+    info: &RunInfo,
+    view: &FunctionView,
+    plus_minus: &str,
+    linearized: bool,
+) -> Vec<Layer> {
+    let mut layers = Vec::new();
+    if !view.gp_mean.is_empty() && view.gp_sd.len() == view.gp_mean.len() {
+        let band = |sign: f64| -> Vec<f64> {
+            view.gp_mean
+                .iter()
+                .zip(&view.gp_sd)
+                .map(|(m, s)| m + sign * 2.0 * s)
+                .collect()
+        };
+        let name = format!("GP {plus_minus}2sd");
+        let short_name = format!("{plus_minus}2sd");
+        layers.push(Layer::line(
+            info,
+            Role::GpBand,
+            &name,
+            &short_name,
+            &band(1.0),
+        ));
+        layers.push(Layer::line(info, Role::GpBand, "", "", &band(-1.0)));
+    }
+    if !view.gp_mean.is_empty() {
+        layers.push(Layer::line(
+            info,
+            Role::GpMean,
+            "GP mean",
+            "GP",
+            &view.gp_mean,
+        ));
+    }
+    if !view.ntk.is_empty() {
+        layers.push(Layer::line(info, Role::Ntk, "NTK", "NTK", &view.ntk));
+    }
+    if linearized && !view.linearized.is_empty() {
+        let layer = Layer::line(
+            info,
+            Role::Linearized,
+            "linearized",
+            "lin",
+            &view.linearized,
+        );
+        layers.push(layer);
+    }
+    layers
+}
+
+/// Legend name of the network curve: the posterior mean for Langevin.
+pub(crate) fn network_name(info: &RunInfo) -> &'static str {
+    match info.preset.train.optimizer {
+        Optimizer::Gd => "network",
+        Optimizer::Langevin => "posterior mean",
     }
 }
 
 /// Layers of the view, the GP band first and the training points last so
-/// that the points stay on top.
-fn layers(info: &RunInfo, view: Option<&FunctionView>, plus_minus: &str) -> Vec<Layer> {
-    let line = |role, name: String, short_name: &str, y: &[f64]| {
-        layer(role, name, short_name, GraphType::Line, &info.x_test, y)
-    };
+/// that the points stay on top. The linearised network is a GD prediction,
+/// so Langevin runs, whose reference is the GP posterior, leave it out.
+fn layers(
+    info: &RunInfo,
+    view: Option<&FunctionView>,
+    overlays: bool,
+    plus_minus: &str,
+) -> Vec<Layer> {
     let mut layers = Vec::new();
     if let Some(view) = view {
-        if !view.gp_mean.is_empty() && view.gp_sd.len() == view.gp_mean.len() {
-            let band = |sign: f64| -> Vec<f64> {
-                view.gp_mean
-                    .iter()
-                    .zip(&view.gp_sd)
-                    .map(|(m, s)| m + sign * 2.0 * s)
-                    .collect()
-            };
-            let name = format!("GP {plus_minus}2sd");
-            let short_name = format!("{plus_minus}2sd");
-            layers.push(line(Role::GpBand, name, &short_name, &band(1.0)));
-            layers.push(line(Role::GpBand, String::new(), "", &band(-1.0)));
-        }
-        if !view.gp_mean.is_empty() {
-            layers.push(line(
-                Role::GpMean,
-                "GP mean".to_string(),
-                "GP",
-                &view.gp_mean,
-            ));
+        if overlays {
+            let linearized = info.preset.train.optimizer == Optimizer::Gd;
+            layers = overlay_layers(info, view, plus_minus, linearized);
         }
         if !view.sample.is_empty() {
-            layers.push(line(
+            layers.push(Layer::line(
+                info,
                 Role::Sample,
-                "sample".to_string(),
+                "sample",
                 "sample",
                 &view.sample,
             ));
         }
-        if !view.ntk.is_empty() {
-            layers.push(line(Role::Ntk, "NTK".to_string(), "NTK", &view.ntk));
-        }
-        let network_name = match info.preset.train.optimizer {
-            Optimizer::Gd => "network",
-            Optimizer::Langevin => "posterior mean",
-        };
-        let name = network_name.to_string();
-        layers.push(line(Role::Network, name, "NN", &view.network));
+        let name = network_name(info);
+        layers.push(Layer::line(info, Role::Network, name, "NN", &view.network));
     }
-    layers.push(layer(
-        Role::TrainingPoints,
-        "data".to_string(),
-        "data",
-        GraphType::Scatter,
-        &info.x_train,
-        &info.y_train,
-    ));
+    layers.push(Layer::training_points(info));
     layers
 }
 
 /// Legend line for the bottom border: one swatch and name per named layer.
 /// Short names replace the full ones when the full legend exceeds `width`.
-fn legend(layers: &[Layer], theme: &Theme, width: u16) -> Line<'static> {
-    let build = |short: bool| {
+/// When even those do not fit, only the networks keep their entries (the
+/// compare runs, which the reader cannot tell apart otherwise), and the
+/// border may cut the rest.
+pub(crate) fn legend(layers: &[Layer], theme: &Theme, width: u16) -> Line<'static> {
+    let build = |short: bool, networks_only: bool| {
         let mut spans = vec![Span::raw(" ")];
-        for layer in layers.iter().filter(|l| !l.name.is_empty()) {
+        let named = layers.iter().filter(|l| !l.name.is_empty());
+        let is_network = |l: &&Layer| matches!(l.role, Role::Network | Role::Run(_));
+        for layer in named.filter(|l| !networks_only || is_network(l)) {
             let name = if short {
                 layer.short_name.clone()
             } else {
                 layer.name.clone()
             };
             spans.push(theme.swatch(layer.role));
-            spans.push(Span::raw(format!(" {name}  ")));
+            spans.push(Span::raw(format!(" {name} ")));
         }
         Line::from(spans)
     };
-    let full = build(false);
-    if full.width() <= usize::from(width) {
-        full
-    } else {
-        build(true)
-    }
+    let fits = |line: &Line| line.width() <= usize::from(width);
+    [build(false, false), build(true, false), build(false, true)]
+        .into_iter()
+        .find(fits)
+        .unwrap_or_else(|| build(true, true))
 }
 
 /// Title, with the number of non-finite points left out of the view.
-fn title(layers: &[Layer], theme: &Theme) -> Line<'static> {
-    let mut spans = vec![Span::styled(" function ", theme.bold())];
+fn title_line(title: &str, layers: &[Layer], theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(format!(" {title} "), theme.bold())];
     let non_finite: usize = layers.iter().map(|l| l.non_finite).sum();
     if non_finite > 0 {
         spans.push(Span::styled(
@@ -155,15 +208,15 @@ fn title(layers: &[Layer], theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Draws the function view of a 1-D run into `area`.
-pub fn render_function_view(
+/// Draws `layers` as a chart titled `title`, with the legend on the bottom
+/// border and axes fitted to every finite point.
+pub(crate) fn render_layers(
     frame: &mut Frame,
     area: Rect,
-    info: &RunInfo,
-    view: Option<&FunctionView>,
+    title: &str,
+    layers: &[Layer],
     theme: &Theme,
 ) {
-    let layers = layers(info, view, theme.glyphs().plus_minus);
     let all_points = || layers.iter().flat_map(|l| l.points.iter());
     let x_range = axis::finite_range(all_points().map(|p| p.0));
     let y_range = axis::finite_range(all_points().map(|p| p.1));
@@ -174,8 +227,8 @@ pub fn render_function_view(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_set(theme.border_set())
-        .title(title(&layers, theme))
-        .title_bottom(legend(&layers, theme, area.width.saturating_sub(2)));
+        .title(title_line(title, layers, theme))
+        .title_bottom(legend(layers, theme, area.width.saturating_sub(2)));
     let datasets = layers
         .iter()
         .map(|layer| {
@@ -193,26 +246,39 @@ pub fn render_function_view(
     frame.render_widget(chart, area);
 }
 
+/// Draws the function view of a 1-D run into `area`. Without `overlays`
+/// only the network, the Langevin sample and the training points are drawn.
+pub fn render_function_view(
+    frame: &mut Frame,
+    area: Rect,
+    info: &RunInfo,
+    view: Option<&FunctionView>,
+    overlays: bool,
+    theme: &Theme,
+) {
+    let layers = layers(info, view, overlays, theme.glyphs().plus_minus);
+    render_layers(frame, area, "function", &layers, theme);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::fixtures::{
         braille_cells, buffer_lines, render_with, sample_info, sample_view,
     };
-    use crate::ui::ColorDepth;
 
     const ASCII: Theme = Theme {
-        depth: ColorDepth::Ansi16,
+        depth: crate::ui::ColorDepth::TrueColor,
         ascii: true,
     };
     const COLOR: Theme = Theme {
-        depth: ColorDepth::Ansi16,
+        depth: crate::ui::ColorDepth::TrueColor,
         ascii: false,
     };
 
     fn render_view(info: &RunInfo, view: Option<&FunctionView>, theme: &Theme) -> String {
         let buffer = render_with(70, 24, |frame| {
-            render_function_view(frame, frame.area(), info, view, theme);
+            render_function_view(frame, frame.area(), info, view, true, theme);
         });
         buffer_lines(&buffer).join("\n")
     }
@@ -226,14 +292,23 @@ mod tests {
         let info = sample_info();
         let view = sample_view(&info);
         // Each role has its own character in ASCII mode, so each curve is
-        // counted on its own: network '*', NTK '+', GP mean '=', band '.'.
+        // counted on its own: network '*', NTK '+', linearized '~', GP mean
+        // '=', band '.'.
         let text = render_view(&info, Some(&view), &ASCII);
         assert!(count(&text, 'o') >= 6, "training points missing:\n{text}");
         assert!(count(&text, '*') >= 20, "network curve missing:\n{text}");
         assert!(count(&text, '+') >= 20, "NTK curve missing:\n{text}");
         assert!(count(&text, '=') >= 20, "GP mean missing:\n{text}");
         assert!(count(&text, '.') >= 40, "GP band missing:\n{text}");
-        for name in ["network", "NTK", "GP mean", "GP +/-2sd", "data"] {
+        assert!(count(&text, '~') >= 20, "linearized curve missing:\n{text}");
+        for name in [
+            "network",
+            "NTK",
+            "linearized",
+            "GP mean",
+            "GP +/-2sd",
+            "data",
+        ] {
             assert!(text.contains(name), "legend lacks {name}:\n{text}");
         }
     }
@@ -243,7 +318,7 @@ mod tests {
         let info = sample_info();
         let view = sample_view(&info);
         let buffer = render_with(70, 24, |frame| {
-            render_function_view(frame, frame.area(), &info, Some(&view), &COLOR);
+            render_function_view(frame, frame.area(), &info, Some(&view), true, &COLOR);
         });
         assert!(braille_cells(&buffer) > 50);
         let text = buffer_lines(&buffer).join("\n");
@@ -295,7 +370,7 @@ mod tests {
         render_view(&empty, Some(&FunctionView::default()), &COLOR);
         for (width, height) in [(1, 1), (4, 3), (12, 4)] {
             render_with(width, height, |frame| {
-                render_function_view(frame, frame.area(), &info, Some(&view), &COLOR);
+                render_function_view(frame, frame.area(), &info, Some(&view), true, &COLOR);
             });
         }
     }
@@ -338,7 +413,7 @@ mod tests {
         let info = sample_info();
         let view = sample_view(&info);
         let buffer = render_with(40, 20, |frame| {
-            render_function_view(frame, frame.area(), &info, Some(&view), &COLOR);
+            render_function_view(frame, frame.area(), &info, Some(&view), true, &COLOR);
         });
         let lines = buffer_lines(&buffer);
         let bottom = &lines[19];

@@ -42,7 +42,14 @@ fn state_style(state: &RunState, theme: &Theme) -> ratatui::style::Style {
     }
 }
 
-fn settings_line(preset: &Preset, edited: bool, theme: &Theme) -> Line<'static> {
+/// The first header line. `compare` replaces the scaling by the run labels
+/// in compare mode.
+fn settings_line(
+    preset: &Preset,
+    edited: bool,
+    compare: Option<&[String]>,
+    theme: &Theme,
+) -> Line<'static> {
     let glyphs = theme.glyphs();
     let separator = || Span::styled(glyphs.separator, theme.dim());
     let model = &preset.model;
@@ -61,15 +68,19 @@ fn settings_line(preset: &Preset, edited: bool, theme: &Theme) -> Line<'static> 
     if train.optimizer == Optimizer::Langevin {
         optimizer.push_str(&format!(" T0={}", format_value(train.temperature)));
     }
-    let mut spans = vec![
-        Span::styled(name, theme.bold()),
-        separator(),
-        Span::raw(format!(
+    let scaling = match compare {
+        Some(labels) => format!("compare {}", labels.join(" vs ")),
+        None => format!(
             "{} {}={}",
             model.scaling.name(),
             glyphs.gamma,
             format_gamma(model.gamma())
-        )),
+        ),
+    };
+    let mut spans = vec![
+        Span::styled(name, theme.bold()),
+        separator(),
+        Span::raw(scaling),
         separator(),
         Span::raw(format!("width {}", model.width)),
     ];
@@ -88,12 +99,20 @@ fn settings_line(preset: &Preset, edited: bool, theme: &Theme) -> Line<'static> 
 fn progress_line(app: &App, theme: &Theme) -> Line<'static> {
     let glyphs = theme.glyphs();
     let budget = app.preset().train.steps;
+    // Compare mode lists each run's step and rate, in run order.
+    let steps: Vec<String> = app.runs().iter().map(|r| r.step().to_string()).collect();
+    let steps = steps.join(", ");
     let step = if budget > 0 {
-        format!("step {}/{}", app.step(), budget)
+        format!("step {steps}/{budget}")
     } else {
-        format!("step {}", app.step())
+        format!("step {steps}")
     };
-    let rate = format!("{} steps/s", format_steps(app.steps_per_second()));
+    let rates: Vec<String> = app
+        .runs()
+        .iter()
+        .map(|r| format_steps(r.steps_per_second()))
+        .collect();
+    let rate = format!("{} steps/s", rates.join(", "));
     let flash = app.flash();
     let flash_style = if flash.warning {
         theme.style(Role::Warning)
@@ -117,15 +136,15 @@ fn progress_line(app: &App, theme: &Theme) -> Line<'static> {
 /// Draws the two header lines into `area`, with a help hint at the right
 /// end of the first.
 pub fn render_header(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
-    let lines = vec![
-        settings_line(app.preset(), app.is_edited(), theme),
-        progress_line(app, theme),
-    ];
+    let labels: Vec<String> = app.runs().iter().map(|r| r.label().to_string()).collect();
+    let compare = app.is_comparing().then_some(labels.as_slice());
+    let settings = settings_line(app.preset(), app.is_edited(), compare, theme);
+    let settings_width = settings.width();
+    let lines = vec![settings, progress_line(app, theme)];
     frame.render_widget(Paragraph::new(lines), area);
     let hint =
         Paragraph::new(Span::styled("? help  q quit", theme.dim())).alignment(Alignment::Right);
     let hint_area = Rect { height: 1, ..area };
-    let settings_width = settings_line(app.preset(), app.is_edited(), theme).width();
     // Draw the hint only where it does not cover the settings.
     if usize::from(area.width) >= settings_width + 16 {
         frame.render_widget(hint, hint_area);
@@ -154,7 +173,10 @@ mod tests {
     #[test]
     fn header_shows_settings_and_progress() {
         let mut app = App::new(sample_preset(), Vec::new());
-        app.update(Action::Snapshot(Box::new(sample_snapshot(0, None, 0..43))));
+        app.update(Action::Snapshot(
+            0,
+            Box::new(sample_snapshot(0, None, 0..43)),
+        ));
         let lines = header_lines(&app, 100);
         let settings = "rich-1d │ mean-field γ=64.0 │ width 4096 │ relu │ gd η0=0.5 ";
         assert!(lines[0].starts_with(settings), "{}", lines[0]);
@@ -206,7 +228,7 @@ mod tests {
             step: 120,
             reason: "loss is NaN".to_string(),
         };
-        app.update(Action::Snapshot(Box::new(snapshot)));
+        app.update(Action::Snapshot(0, Box::new(snapshot)));
         let lines = header_lines(&app, 100);
         assert!(
             lines[1].contains("diverged at step 120: loss is NaN"),

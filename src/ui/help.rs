@@ -11,17 +11,20 @@ use super::theme::Theme;
 pub const KEY_BINDINGS: [(&str, &str); 13] = [
     ("space", "pause or resume training"),
     ("r", "restart from a new initialisation"),
-    ("1-9", "load the bundled preset at that position"),
-    ("p", "load the next bundled preset"),
-    ("s", "cycle scaling: standard, mean-field, gamma0"),
-    ("[ ]", "halve / double gamma0 (scaling gamma0)"),
+    (
+        "1-9 p",
+        "load the bundled preset at that position / the next",
+    ),
+    ("s", "cycle scaling (one run only)"),
+    ("[ ]", "halve / double gamma0 (one run only)"),
     ("w W", "halve / double the width (1 to 65536)"),
     ("l", "switch between GD and Langevin"),
     ("+ -", "double / halve the learning rate eta0"),
+    ("c", "compare with the other scaling, or leave compare mode"),
+    ("o", "show or hide the theory overlays"),
     ("?", "show or hide this help"),
     ("Esc", "close this help, or quit"),
-    ("q", "quit"),
-    ("Ctrl-C", "quit"),
+    ("q Ctrl-C", "quit"),
 ];
 
 /// Width of the key column.
@@ -39,7 +42,7 @@ pub fn render_help(frame: &mut Frame, area: Rect, theme: &Theme) {
         })
         .collect();
     lines.push(Line::from(Span::styled(
-        " Every parameter change restarts the run.",
+        " Every change restarts the run; in compare mode, every run.",
         theme.dim(),
     )));
 

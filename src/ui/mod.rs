@@ -7,6 +7,8 @@ pub mod accuracy_view;
 pub mod axis;
 pub mod capabilities;
 pub mod charts;
+pub mod compare_charts;
+pub mod compare_view;
 pub mod format;
 pub mod function_view;
 pub mod header;
@@ -63,6 +65,15 @@ fn render_panels(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     render_main_view(frame, left, app, theme);
 
     let [loss, change, kernel] = Layout::vertical([Constraint::Ratio(1, 3); 3]).areas(right);
+    if app.is_comparing() {
+        for (area, spec) in [loss, change, kernel]
+            .into_iter()
+            .zip(&compare_charts::COMPARE_CHARTS)
+        {
+            compare_charts::render_compare_chart(frame, area, app.runs(), theme, spec);
+        }
+        return;
+    }
     charts::render_metric_chart(frame, loss, app, theme, &charts::LOSS_CHART);
     charts::render_metric_chart(frame, change, app, theme, &charts::CHANGE_CHART);
     charts::render_metric_chart(frame, kernel, app, theme, &charts::KERNEL_CHART);
@@ -78,9 +89,13 @@ fn render_main_view(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     if let Some(plane) = app.view().and_then(|view| view.plane.as_ref()) {
         heat_map::render_heat_map(frame, area, plane, theme);
     } else if info.is_classification {
+        // NOTE: in compare mode this shows the accuracy of run 0 only.
         accuracy_view::render_accuracy_view(frame, area, info, app.histories().accuracy(), theme);
+    } else if info.input_dim == 1 && app.is_comparing() {
+        compare_view::render_compare_view(frame, area, app.runs(), app.show_overlays(), theme);
     } else if info.input_dim == 1 {
-        function_view::render_function_view(frame, area, info, app.view(), theme);
+        let overlays = app.show_overlays();
+        function_view::render_function_view(frame, area, info, app.view(), overlays, theme);
     } else {
         let note = format!(
             "the function view needs 1-D inputs; this run has {} input dimensions",
@@ -335,5 +350,88 @@ mod tests {
         let text = buffer_lines(terminal.backend().buffer()).join("\n");
         assert!(text.contains(" kernel "), "{text}");
         assert!(!text.contains("too small"), "{text}");
+    }
+
+    #[test]
+    fn render_compare_80x24_shows_runs() {
+        let app = crate::app::fixtures::compare_app(200);
+        let text = screen(&app, &COLOR, 80, 24);
+        let expected = [
+            "compare mean-field vs standard",
+            // At 80 columns the chart titles take their short forms, so
+            // that the run labels fit.
+            " loss (log) ━ mean-field ━ standard ",
+            " features ━ mean-field ━ standard ",
+            " kernel ━ mean-field ━ standard ",
+            "mean-field",
+            "standard",
+            " function ",
+        ];
+        for needle in expected {
+            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn render_compare_uses_series_colours() {
+        let app = crate::app::fixtures::compare_app(200);
+        let buffer = render_buffer(&app, &COLOR, 120, 40);
+        for index in 0..2 {
+            let color = crate::ui::palette::series_color(COLOR.depth, index);
+            let cells = buffer.content.iter().filter(|c| c.fg == color).count();
+            // Each run draws a curve in three charts and the function view.
+            assert!(cells > 40, "run {index}: {cells} cells in {color:?}");
+        }
+    }
+
+    #[test]
+    fn render_compare_without_colour_uses_markers() {
+        let theme = Theme {
+            depth: ColorDepth::Monochrome,
+            ascii: false,
+        };
+        let app = crate::app::fixtures::compare_app(200);
+        let text = screen(&app, &theme, 120, 40);
+        for index in 0..2 {
+            let marker = theme::run_series(index).marker;
+            let count = text.chars().filter(|c| *c == marker).count();
+            assert!(count > 40, "run {index}: {count} of {marker:?}\n{text}");
+        }
+        // The legend pairs each marker with the run's label.
+        assert!(text.contains("* mean-field"), "{text}");
+        assert!(text.contains("# standard"), "{text}");
+    }
+
+    #[test]
+    fn render_compare_ascii_is_pure_ascii() {
+        let theme = Theme {
+            depth: ColorDepth::TrueColor,
+            ascii: true,
+        };
+        let app = crate::app::fixtures::compare_app(200);
+        let text = screen(&app, &theme, 80, 24);
+        assert!(text.is_ascii(), "{text}");
+        assert!(text.contains("# standard"), "{text}");
+    }
+
+    #[test]
+    fn render_overlays_toggle_hides_theory() {
+        let theme = Theme {
+            depth: ColorDepth::TrueColor,
+            ascii: true,
+        };
+        let mut app = app_with_history(sample_info(), 200);
+        // In ASCII mode the linearised network is drawn with '~', a
+        // character that nothing else on screen uses.
+        let count = |text: &str, marker: char| text.chars().filter(|c| *c == marker).count();
+        let shown = screen(&app, &theme, 120, 40);
+        assert!(count(&shown, '~') >= 20, "{shown}");
+        assert!(shown.contains("NTK"), "{shown}");
+        app.update(Action::ToggleOverlays);
+        let hidden = screen(&app, &theme, 120, 40);
+        assert_eq!(count(&hidden, '~'), 0, "{hidden}");
+        assert!(!hidden.contains("NTK"), "{hidden}");
+        assert!(!hidden.contains("GP"), "{hidden}");
+        assert!(hidden.contains("network"), "{hidden}");
     }
 }

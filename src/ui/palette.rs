@@ -109,8 +109,11 @@ pub fn role_color(role: Role, depth: ColorDepth) -> Color {
             series_color(depth, 2)
         }
         Role::TrainingPoints => series_color(depth, 3),
+        Role::Run(index) => series_color(depth, index),
         Role::GpBand => accents.band,
-        Role::Sample => accents.sample,
+        // The linearised curve belongs to gradient descent and the sample
+        // to Langevin, so the two never share a view.
+        Role::Sample | Role::Linearized => accents.sample,
         Role::Warning => accents.warning,
     }
 }

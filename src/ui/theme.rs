@@ -22,6 +22,8 @@ pub enum Role {
     KernelAlignment,
     Network,
     Ntk,
+    /// Linearised network: the empirical NTK of step 0 around `g_0`.
+    Linearized,
     GpMean,
     GpBand,
     Sample,
@@ -30,6 +32,8 @@ pub enum Role {
     NngpReference,
     NtkReference,
     Warning,
+    /// One run of compare mode, by its position; see [`run_series`].
+    Run(usize),
 }
 
 impl Role {
@@ -46,9 +50,48 @@ impl Role {
             Role::Accuracy => '*',
             Role::NngpReference => '=',
             Role::NtkReference => '+',
+            Role::Linearized => '~',
             Role::Warning => '!',
+            Role::Run(index) => run_series(index).marker,
         }
     }
+}
+
+/// How one run of compare mode is drawn in exported images (an RGB colour)
+/// and in output without colour or braille (a marker character). The
+/// terminal colour comes from [`super::palette::series_color`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeriesColor {
+    pub rgb: (u8, u8, u8),
+    pub marker: char,
+}
+
+/// Colours and markers of the runs in compare mode. No entry shares a colour or a marker
+/// with the overlays of the function view (NTK, GP, linearised network,
+/// training points), so runs and theory stay apart without colour too.
+const SERIES_PALETTE: [SeriesColor; 4] = [
+    SeriesColor {
+        rgb: (0, 150, 60),
+        marker: '*',
+    },
+    SeriesColor {
+        rgb: (210, 40, 40),
+        marker: '#',
+    },
+    SeriesColor {
+        rgb: (40, 90, 220),
+        marker: 'x',
+    },
+    SeriesColor {
+        rgb: (200, 150, 0),
+        marker: '%',
+    },
+];
+
+/// Returns the colour and marker of the run at `index`. The palette has
+/// four entries, the most runs compare mode holds; larger indices wrap.
+pub fn run_series(index: usize) -> SeriesColor {
+    SERIES_PALETTE[index % SERIES_PALETTE.len()]
 }
 
 /// Text that differs between Unicode and ASCII output.
