@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use lazyrich::headless::interrupt::Interrupt;
 use lazyrich::headless::sweep_grid::parse_shard;
+use lazyrich::headless::sweep_plot::plot_sweep;
+use lazyrich::headless::sweep_table::SweepTable;
 use lazyrich::headless::{self, HeadlessError, SweepFailure, SweepOptions, format_report};
 use lazyrich::train::TrainError;
 
@@ -39,17 +41,22 @@ pub struct SweepArguments {
     /// Merge the output folders of sharded sweeps into --out instead of running.
     #[arg(long, num_args = 1.., value_name = "DIR", conflicts_with_all = ["preset", "grid", "shard"])]
     merge: Vec<PathBuf>,
+    /// Also draw each metric's mean against the first numeric grid key as
+    /// <metric>.svg and <metric>.png in --out.
+    #[arg(long)]
+    plot: bool,
 }
 
 /// Runs a sweep, or merges shard folders when `--merge` is given.
 pub fn sweep_command(arguments: SweepArguments) -> ExitCode {
     match arguments.preset.clone() {
         Some(preset) if arguments.merge.is_empty() => sweep(preset, arguments),
-        _ => merge(&arguments.merge, &arguments.out),
+        _ => merge(&arguments.merge, &arguments.out, arguments.plot),
     }
 }
 
 fn sweep(preset: String, arguments: SweepArguments) -> ExitCode {
+    let plot = arguments.plot;
     let shard = match arguments.shard.as_deref().map(parse_shard).transpose() {
         Ok(shard) => shard,
         Err(error) => return failure(&SweepFailure::Invalid(error)),
@@ -73,6 +80,9 @@ fn sweep(preset: String, arguments: SweepArguments) -> ExitCode {
                 report.table.rows.len(),
                 options.out.display()
             );
+            if plot && !draw(&report.table, &options.out) {
+                return ExitCode::FAILURE;
+            }
             if report.interrupted {
                 eprintln!("interrupted; the files hold the runs up to the signal");
                 return ExitCode::from(EXIT_INTERRUPTED);
@@ -90,7 +100,7 @@ fn sweep(preset: String, arguments: SweepArguments) -> ExitCode {
     }
 }
 
-fn merge(folders: &[PathBuf], out: &std::path::Path) -> ExitCode {
+fn merge(folders: &[PathBuf], out: &std::path::Path, plot: bool) -> ExitCode {
     match headless::merge(folders, out) {
         Ok(table) => {
             print!("{}", format_report(&table));
@@ -100,9 +110,30 @@ fn merge(folders: &[PathBuf], out: &std::path::Path) -> ExitCode {
                 folders.len(),
                 out.display()
             );
+            if plot && !draw(&table, out) {
+                return ExitCode::FAILURE;
+            }
             ExitCode::SUCCESS
         }
         Err(error) => failure(&error),
+    }
+}
+
+/// Writes the sweep charts and reports where; returns false when writing failed.
+fn draw(table: &SweepTable, out: &std::path::Path) -> bool {
+    match plot_sweep(table, out) {
+        Ok(written) if written.is_empty() => {
+            eprintln!("--plot: no grid key with positive numeric values to draw against");
+            true
+        }
+        Ok(written) => {
+            eprintln!("wrote {} charts in {}", written.len(), out.display());
+            true
+        }
+        Err(error) => {
+            eprintln!("error: --plot: {error}");
+            false
+        }
     }
 }
 

@@ -344,12 +344,6 @@ fn references_cover_every_activation() {
                 "{name}: {cases} depth-1 cases for {activation:?}"
             );
             for depth in DEPTHS {
-                // NOTE: mpmath.json has no tanh or softplus cases beyond depth 1 yet: their
-                // nested 20-digit integrals did not finish. neural_tangents.json has them.
-                let deep_quadrature = matches!(activation, Activation::Tanh | Activation::Softplus);
-                if name == "mpmath.json" && depth > 1 && deep_quadrature {
-                    continue;
-                }
                 let cases = file
                     .cases
                     .iter()

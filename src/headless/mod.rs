@@ -12,6 +12,7 @@ pub mod summary;
 pub mod sweep;
 pub mod sweep_grid;
 pub mod sweep_merge;
+pub mod sweep_plot;
 pub mod sweep_report;
 pub mod sweep_table;
 

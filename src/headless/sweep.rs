@@ -217,8 +217,6 @@ pub fn write_outputs(
     if !slopes.is_empty() {
         write_slopes(table, &slopes, &out.join("sweep_slopes.csv"))?;
     }
-    // TODO(plot): `--plot` (SVG/PNG charts of sweep_summary.csv and the
-    // slopes) belongs here, once the CSV files are in place.
     let path = out.join("sweep.json");
     let mut text = serde_json::to_string_pretty(manifest).unwrap_or_default();
     text.push('\n');
