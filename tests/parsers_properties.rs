@@ -1,10 +1,12 @@
 //! Properties of the input parsers on generated input: the preset parser,
-//! the `--set` overrides and the CSV reader of `lazyrich kernel` never
-//! panic, and every position in an error lies inside the input.
+//! the `--set` overrides, the CSV reader of `lazyrich kernel` and the
+//! dataset CSV table never panic, and every position in an error lies
+//! inside the input.
 
 use std::path::Path;
 
-use lazyrich::config::{Location, PresetError, parse_preset};
+use lazyrich::config::{CsvTarget, HeaderMode, Location, PresetError, parse_preset};
+use lazyrich::data::{DataError, TableOptions, parse_table};
 use lazyrich::headless::kernel::{InputFileError, parse_input_rows};
 use proptest::prelude::*;
 
@@ -176,6 +178,28 @@ proptest! {
                 // same f64, so the values match exactly.
                 prop_assert_eq!(matrix[[i, j]], *value);
             }
+        }
+    }
+
+    #[test]
+    fn data_table_arbitrary_text(text in "(?s)[0-9a-z.,;eE+\\-\r\n \"\u{feff}]{0,200}") {
+        let options = TableOptions { header: HeaderMode::Auto, target: CsvTarget::Last };
+        let lines = text.split('\n').count();
+        match parse_table(&text, "t.csv", &options) {
+            Ok(table) => {
+                prop_assert_eq!(table.inputs.nrows(), table.targets.len());
+                prop_assert!(table.inputs.iter().all(|v| v.is_finite()));
+                prop_assert!(table.targets.iter().all(|v| v.is_finite()));
+            }
+            Err(DataError::TableCell { line, column, .. }) => {
+                prop_assert!(line >= 1 && line <= lines, "line {} of {}", line, lines);
+                prop_assert!(column >= 1);
+            }
+            Err(DataError::TableRowLength { line, first_line, .. }) => {
+                prop_assert!(first_line >= 1 && first_line < line, "{} {}", first_line, line);
+                prop_assert!(line <= lines, "line {} of {}", line, lines);
+            }
+            Err(_) => {}
         }
     }
 }

@@ -134,9 +134,13 @@ fn read_records(text: &str, source: &str) -> Result<Vec<Record>, DataError> {
         }
         newlines.partition_point(|newline| *newline < offset) + 1
     };
+    // Only `\n` ends a record. The reader's default also ends one at a lone
+    // `\r`, which would split one line into two records; the `\r` of a CRLF
+    // end stays in the last cell, and every cell is trimmed.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(text.as_bytes());
     let mut records = Vec::new();
     for result in reader.records() {
@@ -290,6 +294,18 @@ mod tests {
         let table = parse(text, &auto()).expect("valid table");
         assert_eq!(table.input_names, Some(vec!["a".to_string()]));
         assert_eq!(table.inputs, array![[1.0], [3.0]]);
+    }
+
+    #[test]
+    fn lone_carriage_return_is_not_a_line_end() {
+        // A property test found "-\ra," split into two records on line 1.
+        let header = parse("-\ra,\n1,2\n", &auto()).expect("line 1 is a header");
+        assert_eq!(header.input_names, Some(vec!["-\ra".to_string()]));
+        let no_header = options(HeaderMode::Absent, CsvTarget::Last);
+        let error = parse("-\ra,\n1,2\n", &no_header).expect_err("line 1 is not numeric");
+        assert!(error.to_string().contains("line 1"), "{error}");
+        let table = parse("x,y\r\n1,2\r\n", &auto()).expect("CRLF still ends lines");
+        assert_eq!(table.targets, array![2.0]);
     }
 
     #[test]
