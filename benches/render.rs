@@ -17,7 +17,7 @@ use lazyrich::ui::{Theme, render};
 /// 2000 rows (decimated by the history if it keeps fewer).
 const STEPS: u64 = 20_000;
 
-/// An app on the `lazy-1d` preset at width 256 after `STEPS` steps, fed the
+/// Builds an app on the `lazy-1d` preset at width 256 after `STEPS` steps, fed the
 /// same snapshots the training thread would send.
 fn filled_app() -> App {
     let overrides = [

@@ -192,11 +192,13 @@ proptest! {
                 prop_assert!(table.targets.iter().all(|v| v.is_finite()));
             }
             Err(DataError::TableCell { line, column, .. }) => {
-                prop_assert!(line >= 1 && line <= lines, "line {} of {}", line, lines);
+                prop_assert!(line >= 1, "line {}", line);
+                prop_assert!(line <= lines, "line {} of {}", line, lines);
                 prop_assert!(column >= 1);
             }
             Err(DataError::TableRowLength { line, first_line, .. }) => {
-                prop_assert!(first_line >= 1 && first_line < line, "{} {}", first_line, line);
+                prop_assert!(first_line >= 1, "first line {}", first_line);
+                prop_assert!(first_line < line, "lines {} and {}", first_line, line);
                 prop_assert!(line <= lines, "line {} of {}", line, lines);
             }
             Err(_) => {}

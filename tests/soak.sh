@@ -5,7 +5,7 @@
 # samples the resident set size (VmRSS in /proc/PID/status). Every two
 # minutes it suspends with Ctrl-Z and resumes with `fg`. At the end it
 # quits with `q` and checks that the process exited with status 0, that the
-# log holds no panic, and that the terminal is usable again: canonical mode
+# log contains no panic, and that the terminal is usable again: canonical mode
 # and echo on, alternate screen off, cursor visible.
 #
 # Usage: tests/soak.sh [BINARY]   (default target/release/lazyrich)

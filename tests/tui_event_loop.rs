@@ -134,7 +134,7 @@ struct FakeTrainer {
 /// Every trainer the pool started, in start order.
 type Started = Rc<RefCell<Vec<FakeTrainer>>>;
 
-/// A pool whose threads are channel pairs recorded in `started`.
+/// Builds a pool whose threads are channel pairs recorded in `started`.
 fn fake_pool(started: &Started) -> TrainerPool {
     let started = Rc::clone(started);
     TrainerPool::new(Box::new(move |preset: Preset| {

@@ -35,13 +35,15 @@ fuzz_target!(|data: &[u8]| {
             assert!(table.targets.iter().all(|v| v.is_finite()));
         }
         Err(DataError::TableCell { line, column, .. }) => {
-            assert!(line >= 1 && line <= lines, "line {line} of {lines}");
+            assert!(line >= 1, "line {line}");
+            assert!(line <= lines, "line {line} of {lines}");
             assert!(column >= 1);
         }
         Err(DataError::TableRowLength {
             line, first_line, ..
         }) => {
-            assert!(first_line >= 1 && first_line < line, "{first_line} {line}");
+            assert!(first_line >= 1, "first line {first_line}");
+            assert!(first_line < line, "lines {first_line} and {line}");
             assert!(line <= lines, "line {line} of {lines}");
         }
         Err(_) => {}

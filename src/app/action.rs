@@ -11,7 +11,7 @@ pub enum Action {
     /// Close the help overlay if it is open, otherwise quit (Esc).
     Cancel,
     /// Hand the terminal back to the shell and stop the process (Ctrl-Z).
-    /// The event loop handles it, so `App::update` never sees it.
+    /// The event loop handles it, so `App::update` never receives it.
     Suspend,
     TogglePause,
     /// Restart the current settings from a new initialisation.

@@ -233,7 +233,7 @@ impl Document {
         self.add_entry(key, location, item)
     }
 
-    /// The `[[compare]]` tables of the file, in file order.
+    /// Returns the `[[compare]]` tables of the file, in file order.
     pub(crate) fn compare_entries(&self) -> &[CompareEntry] {
         &self.compare
     }

@@ -134,9 +134,9 @@ fn read_records(text: &str, source: &str) -> Result<Vec<Record>, DataError> {
         }
         newlines.partition_point(|newline| *newline < offset) + 1
     };
-    // Only `\n` ends a record. The reader's default also ends one at a lone
-    // `\r`, which would split one line into two records; the `\r` of a CRLF
-    // end stays in the last cell, and every cell is trimmed.
+    // Only `\n` ends a record, because the reader's default also ends one at
+    // a lone `\r` and so splits one line into two records. The `\r` of a
+    // CRLF end stays in the last cell, which is trimmed like every cell.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -17,7 +17,7 @@ const LINEARIZED_RGB: (u8, u8, u8) = (120, 60, 170);
 const SAMPLE_RGB: (u8, u8, u8) = (150, 150, 150);
 const DATA_RGB: (u8, u8, u8) = (0, 0, 0);
 
-/// One series per metric of `spec`, coloured by position with
+/// Builds one series per metric of `spec`, coloured by position with
 /// [`run_series`]. Each bucket of the bounded history contributes its
 /// minimum and maximum, so spikes survive decimation.
 pub fn metric_series(histories: &MetricHistories, spec: &ChartSpec) -> Vec<Series> {
@@ -54,7 +54,7 @@ pub(super) fn curve(
     }
 }
 
-/// The theory overlays of `view`: GP mean with its ±2 sd band, the NTK
+/// Builds the theory overlays of `view`: GP mean with its ±2 sd band, the NTK
 /// prediction and, with `linearized`, the linearised network. Empty curves
 /// are left out.
 pub fn overlay_series(info: &RunInfo, view: &FunctionView, linearized: bool) -> Vec<Series> {
@@ -114,7 +114,7 @@ pub fn function_series(info: &RunInfo, view: &FunctionView) -> Vec<Series> {
     series
 }
 
-/// The training points of `info` (first input and first output).
+/// Builds the training points of `info` (first input and first output).
 pub fn training_points(info: &RunInfo) -> Series {
     Series {
         label: "data".to_string(),

@@ -24,7 +24,7 @@ use crate::headless::files::write_atomic;
 /// Size of every chart image, in pixels.
 pub const IMAGE_SIZE: (u32, u32) = (960, 600);
 
-/// How a series is drawn.
+/// Line or point style of a series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mark {
     Line,

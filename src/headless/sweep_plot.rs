@@ -64,7 +64,7 @@ fn numeric_axis(table: &SweepTable, points: &[PointSummary]) -> Option<usize> {
     })
 }
 
-/// One curve of `(log10 x, mean)` per combination of the other grid values.
+/// Builds one curve of `(log10 x, mean)` per combination of the other grid values.
 fn curves(table: &SweepTable, points: &[PointSummary], axis: usize, column: usize) -> Vec<Series> {
     let others_of = |point: &PointSummary| {
         let mut others = point.values.clone();

@@ -15,7 +15,7 @@ pub(super) struct RowMajor<'a> {
 }
 
 impl<'a> RowMajor<'a> {
-    /// A dense view with `stride = cols`.
+    /// Creates a dense view with `stride = cols`.
     pub fn dense(data: &'a [f64], rows: usize, cols: usize) -> Self {
         RowMajor {
             data,

@@ -70,8 +70,8 @@ pub(super) struct Slices<T> {
 /// Forward pass on one block: fills `phi`, `slope` (`phi'(H_J)`) and
 /// `partial` (`G_J`). `activation` returns `(phi(h), phi'(h))`.
 ///
-/// Runs a copy compiled for AVX2 when the CPU has it. The code never asks
-/// for fused multiply-adds, so both copies round alike and give the same
+/// Runs a copy compiled for AVX2 when the CPU has it. The code never requests
+/// fused multiply-adds, so both copies round alike and give the same
 /// bits.
 pub(super) fn forward(
     shared: Shared,
@@ -210,8 +210,8 @@ fn backward_body(
     first_layer_gradient(shared, units, &block.slope, grad.w);
 }
 
-/// One output: `Delta_J = r a_J^T . phi'(H_J)` in place of `phi'(H_J)`, and
-/// `dL/dA_J = Phi_J^T r`, in one sweep over the rows.
+/// Computes, for one output, `Delta_J = r a_J^T . phi'(H_J)` in place of
+/// `phi'(H_J)` and `dL/dA_J = Phi_J^T r`, in one sweep over the rows.
 #[inline(always)]
 fn readout_and_delta_single(a: &[f64], residual: &[f64], block: &mut Block, grad_a: &mut [f64]) {
     let units = a.len();

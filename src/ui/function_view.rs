@@ -27,7 +27,7 @@ pub(crate) struct Layer {
 }
 
 impl Layer {
-    /// A line through `y` over the test inputs of `info`.
+    /// Builds a line through `y` over the test inputs of `info`.
     pub(crate) fn line(
         info: &RunInfo,
         role: Role,
@@ -46,7 +46,7 @@ impl Layer {
         }
     }
 
-    /// The training points of `info`.
+    /// Builds the training points of `info`.
     pub(crate) fn training_points(info: &RunInfo) -> Layer {
         let (points, non_finite) = sorted_pairs(&info.x_train, &info.y_train);
         Layer {

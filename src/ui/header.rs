@@ -42,7 +42,7 @@ fn state_style(state: &RunState, theme: &Theme) -> ratatui::style::Style {
     }
 }
 
-/// The first header line. `compare` replaces the scaling by the run labels
+/// Builds the first header line. `compare` replaces the scaling by the run labels
 /// in compare mode.
 fn settings_line(
     preset: &Preset,

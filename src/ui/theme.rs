@@ -57,7 +57,7 @@ impl Role {
     }
 }
 
-/// How one run of compare mode is drawn in exported images (an RGB colour)
+/// Drawing style of one compare-mode run in exported images (an RGB colour)
 /// and in output without colour or braille (a marker character). The
 /// terminal colour comes from [`super::palette::series_color`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -46,7 +46,7 @@ impl HiddenLayer {
         HiddenLayer { w, b }
     }
 
-    /// A layer of zeros with the same shapes.
+    /// Returns a layer of zeros with the same shapes.
     pub fn zeros_like(&self) -> Self {
         HiddenLayer {
             w: Array2::zeros(self.w.raw_dim()),
