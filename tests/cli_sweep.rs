@@ -80,7 +80,7 @@ fn sweep_writes_tables_and_slopes() {
 
     let slopes = read(&out.path().join("sweep_slopes.csv"));
     assert!(
-        slopes.starts_with("model.scaling,metric,slope,points\n"),
+        slopes.starts_with("model.scaling,metric,slope,slope_largest_two,points\n"),
         "{slopes}"
     );
     assert_eq!(slopes.lines().count(), 7);

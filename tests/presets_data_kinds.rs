@@ -151,7 +151,10 @@ fn csv_task_choice_and_kind() {
 fn sweep_section_parses_grid() {
     let preset = load_preset("width-sweep", &[]).expect("bundled");
     assert_eq!(preset.sweep.grid.len(), 2);
-    assert_eq!(preset.sweep.grid[0], "model.width=256,1024,4096,16384");
+    assert_eq!(
+        preset.sweep.grid[0],
+        "model.width=256,1024,4096,16384,65536"
+    );
     assert_eq!(preset.sweep.seeds, 2);
     let error =
         parse_error("[data]\nkind = \"sine-1d\"\ntrain = 8\ntest = 8\n[sweep]\ngrid = [1]\n");
