@@ -8,9 +8,11 @@
 
 mod charts;
 mod folder;
+mod font;
 mod plot;
 mod runs;
 mod tables;
+mod ticks;
 
 pub use charts::{function_series, metric_series, write_run_charts};
 pub use folder::{create_export_folder, export_folder_name};
