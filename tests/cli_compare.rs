@@ -94,8 +94,8 @@ fn compare_preset_trains_every_run() {
     assert_eq!(index[0]["diverged_at"], "");
     let change = |row: usize| index[row]["weight_change_w"].parse::<f64>().unwrap();
     // Mean-field weights move by an order-one fraction and standard ones by
-    // about N^-1/2 (1/16 at width 256) times that, so a factor of 2 leaves a
-    // wide margin while still failing if both rows came from one setting.
+    // a fraction of order N^-1/2 (1/16 at width 256), so a factor of 2
+    // leaves a wide margin and still fails if both rows came from one run.
     assert!(
         change(1) > 2.0 * change(0),
         "weight_change_w: standard {}, mean-field {}",

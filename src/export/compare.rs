@@ -10,7 +10,7 @@ use crate::app::history::MetricHistories;
 use crate::train::snapshot::{FunctionView, RunInfo};
 use crate::ui::theme::run_series;
 
-/// What the compare charts draw of one run.
+/// The data of one run that the compare charts draw.
 #[derive(Clone, Copy, Debug)]
 pub struct CompareChartRun<'a> {
     /// Legend name of the run.

@@ -18,7 +18,7 @@ pub const RUNS_INDEX: &str = "runs.csv";
 /// One trained run of a compare preset.
 pub struct CompareReport {
     pub label: String,
-    /// Subfolder of the output folder that holds the run's files.
+    /// Subfolder of the output folder that contains the run's files.
     pub folder: String,
     pub report: RunReport,
 }
@@ -30,7 +30,7 @@ pub struct CompareReport {
 ///
 /// A run that diverges does not stop the others. An interrupt stops the
 /// current run, and the later runs are not started, so the returned list
-/// and the index hold only the runs that trained.
+/// and the index contain only the runs that trained.
 ///
 /// # Errors
 /// The first failure of a run or of a file. The files of the runs before

@@ -1,5 +1,5 @@
-//! Headless commands: run (with compare runs), sweep, kernel, presets, check; CSV and JSON
-//! writers.
+//! Headless commands (run, also with compare runs, sweep, kernel, presets
+//! and check) and their CSV and JSON writers.
 
 pub mod compare;
 pub mod files;
