@@ -283,6 +283,24 @@ mod tests {
             .count()
     }
 
+    /// Counts the columns and the rows of `xs` by `ys` that contain a dark
+    /// pixel. Text covers many of both, while an axis line covers one or
+    /// two in one direction.
+    fn dark_extent(
+        pixels: &[u8],
+        xs: std::ops::Range<usize>,
+        ys: std::ops::Range<usize>,
+    ) -> (usize, usize) {
+        let columns = xs
+            .clone()
+            .filter(|&x| dark_pixels(pixels, x..x + 1, ys.clone()) > 0)
+            .count();
+        let rows = ys
+            .filter(|&y| dark_pixels(pixels, xs.clone(), y..y + 1) > 0)
+            .count();
+        (columns, rows)
+    }
+
     #[test]
     fn png_title_band_has_text() {
         // The caption is 24 px text below the 16 px top margin, so rows
@@ -306,12 +324,15 @@ mod tests {
     fn png_has_tick_and_axis_labels() {
         let pixels = render_png("", "curve");
         // The y label area spans x from 16 (margin) to 88, left of the axis
-        // line, and contains the tick labels and the rotated axis name.
-        let y_labels = dark_pixels(&pixels, 16..84, 100..500);
-        assert!(y_labels > 100, "{y_labels} dark pixels left of the y axis");
-        // The x label area is the 44 px band above the bottom margin.
-        let x_labels = dark_pixels(&pixels, 100..900, 544..584);
-        assert!(x_labels > 100, "{x_labels} dark pixels below the x axis");
+        // line, and contains the tick labels and the rotated axis name. The
+        // labels are several characters wide, so they cover far more than
+        // the 10 columns an axis line or tick marks would.
+        let (columns, _) = dark_extent(&pixels, 16..84, 100..500);
+        assert!(columns > 20, "{columns} dark columns left of the y axis");
+        // The x label area is the 44 px band above the bottom margin. Tick
+        // labels and the axis name are several rows tall, unlike a line.
+        let (_, rows) = dark_extent(&pixels, 100..900, 544..584);
+        assert!(rows > 8, "{rows} dark rows below the x axis");
     }
 
     #[test]
