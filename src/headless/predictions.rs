@@ -10,7 +10,7 @@ use crate::data::{Task, predicted_class};
 use crate::train::Trainer;
 
 use super::HeadlessError;
-use super::files::AtomicFile;
+use super::files::{AtomicFile, commit_csv};
 use super::number::format_float;
 
 /// Inputs with at most this many dimensions are written out as columns.
@@ -85,9 +85,5 @@ pub fn write_predictions(trainer: &Trainer, path: &Path) -> Result<(), HeadlessE
         }
         writer.write_record(&record).map_err(csv_error)?;
     }
-    let file = writer
-        .into_inner()
-        .map_err(|e| HeadlessError::io(path, e.into_error()))?;
-    file.commit()
-        .map_err(|source| HeadlessError::io(path, source))
+    commit_csv(writer).map_err(|source| HeadlessError::io(path, source))
 }
