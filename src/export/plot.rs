@@ -16,7 +16,7 @@ use plotters::style::{BLACK, Color, RGBColor, WHITE};
 
 use super::ExportError;
 use super::font::register_chart_font;
-use super::ticks::format_tick;
+use super::ticks::{format_log_tick, format_tick};
 use crate::headless::files::write_atomic;
 
 /// Size of every chart image, in pixels.
@@ -184,7 +184,7 @@ fn draw_chart<DB: DrawingBackend>(
     let log_y = labels.log_y;
     let y_format = |v: &f64| {
         if log_y {
-            format!("1e{v:.1}")
+            format_log_tick(*v)
         } else {
             format_tick(*v, y)
         }

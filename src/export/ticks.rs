@@ -1,4 +1,4 @@
-//! Tick labels of linear chart axes.
+//! Tick labels of linear chart axes and of `log10` axes.
 
 /// Formats `value`, a tick on an axis from `lo` to `hi`, with just enough
 /// digits for neighbouring ticks to read differently.
@@ -37,9 +37,34 @@ pub(super) fn format_tick(value: f64, (lo, hi): (f64, f64)) -> String {
     format!("{value:.mantissa_decimals$e}")
 }
 
+/// Formats a tick of a `log10` axis, where `exponent` is `log10` of the
+/// value: `1e-2` at a whole exponent, else the value itself with two
+/// significant digits (`3.2e-1` at `-0.5`), so that no label shows a
+/// fractional power of ten.
+pub(super) fn format_log_tick(exponent: f64) -> String {
+    if !exponent.is_finite() {
+        return crate::headless::number::format_float(exponent);
+    }
+    let whole = exponent.round();
+    if (exponent - whole).abs() < 1e-9 {
+        return format!("1e{whole:.0}");
+    }
+    format!("{:.1e}", 10f64.powf(exponent))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_ticks_show_powers_and_values() {
+        assert_eq!(format_log_tick(-2.0), "1e-2");
+        assert_eq!(format_log_tick(0.0), "1e0");
+        assert_eq!(format_log_tick(3.0000000000001), "1e3");
+        assert_eq!(format_log_tick(-0.5), "3.2e-1");
+        assert_eq!(format_log_tick(-2.5), "3.2e-3");
+        assert_eq!(format_log_tick(f64::NAN), "NaN");
+    }
 
     #[test]
     fn ticks_of_step_axis_are_integers() {
