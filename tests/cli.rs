@@ -1,5 +1,7 @@
 //! The `lazyrich` binary end to end: files, columns, exit codes, errors.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -10,10 +12,7 @@ const METRICS_HEADER: &str = "step,train_loss,test_loss,weight_change_w,weight_c
 feature_change,kernel_distance,kernel_change,kernel_alignment,gap_ntk,gap_linearized,gap_gp";
 
 fn lazyrich() -> Command {
-    let mut command = Command::cargo_bin("lazyrich").expect("binary is built");
-    let log = std::env::temp_dir().join("lazyrich-cli-test.log");
-    command.env("LAZYRICH_LOG", log);
-    command
+    common::lazyrich_logging_to("cli-test")
 }
 
 fn read(path: &Path) -> String {

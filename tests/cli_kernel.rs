@@ -1,5 +1,7 @@
 //! `lazyrich kernel` end to end: files, shapes, symmetry, values, errors and exit codes.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -15,10 +17,7 @@ const TRAIN: &str = "x1,x2\n0.5,-1.0\n1.5,0.25\n-2.0,3.0\n0,0\n0.5,-1.0\n";
 const TEST: &str = "0.1,0.2\n-4,1e-3\n7,2\n";
 
 fn lazyrich() -> Command {
-    let mut command = Command::cargo_bin("lazyrich").expect("binary is built");
-    let log = std::env::temp_dir().join("lazyrich-cli-kernel-test.log");
-    command.env("LAZYRICH_LOG", log);
-    command
+    common::lazyrich_logging_to("cli-kernel-test")
 }
 
 fn write(dir: &Path, name: &str, contents: &str) -> std::path::PathBuf {

@@ -1,6 +1,8 @@
 //! `lazyrich sweep` end to end: the grid, the tables, shards and merge, and
 //! the error messages.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 
@@ -8,10 +10,7 @@ use assert_cmd::Command;
 use predicates::str::contains;
 
 fn lazyrich() -> Command {
-    let mut command = Command::cargo_bin("lazyrich").expect("binary is built");
-    let log = std::env::temp_dir().join("lazyrich-cli-sweep-test.log");
-    command.env("LAZYRICH_LOG", log);
-    command
+    common::lazyrich_logging_to("cli-sweep-test")
 }
 
 fn read(path: &Path) -> String {
