@@ -233,3 +233,33 @@ pub fn compare_app(steps: u64) -> crate::app::App {
     }
     app
 }
+
+/// Builds an app on `sample_preset` with a catalog of three presets:
+/// `lazy-1d`, `rich-1d` (the sample) and `bayes-1d`.
+pub fn catalog_app() -> crate::app::App {
+    let catalog = vec![
+        named_preset("lazy-1d"),
+        sample_preset(),
+        named_preset("bayes-1d"),
+    ];
+    crate::app::App::new(sample_preset(), catalog)
+}
+
+/// Returns the one preset of a restart of a single run, and panics on any
+/// other effect.
+pub fn restarted_preset(effect: Option<crate::app::Effect>) -> Preset {
+    match effect {
+        Some(crate::app::Effect::Restart(presets)) if presets.len() == 1 => {
+            presets.into_iter().next().expect("one preset")
+        }
+        other => panic!("expected a restart of one run, got {other:?}"),
+    }
+}
+
+/// Returns the presets of a restart, and panics on any other effect.
+pub fn run_presets(effect: Option<crate::app::Effect>) -> Vec<Preset> {
+    match effect {
+        Some(crate::app::Effect::Restart(presets)) => presets,
+        other => panic!("expected a restart, got {other:?}"),
+    }
+}

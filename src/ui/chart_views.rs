@@ -1,0 +1,307 @@
+//! The metric views each chart cycles through with `m`.
+//!
+//! One run: the loss chart shows training and test loss, the change chart
+//! the first layer, the readout and the features and, for a deep network,
+//! every hidden layer (Frobenius and spectral ratio, at most four layers
+//! per view), and the kernel chart the kernel metrics and, for teacher
+//! data, the teacher alignment against its chance value `k / D`.
+//!
+//! Compare mode: every view is one metric with one line per run, so the
+//! run colours stay the only thing that tells lines apart.
+
+use super::charts::{CHANGE_CHART, ChartSpec, KERNEL_CHART, LOSS_CHART};
+use super::compare_charts::{COMPARE_CHARTS, CompareChartSpec};
+use super::theme::Role;
+use crate::app::chart_focus::ChartSlot;
+use crate::app::history::{FIRST_LAYER_SPECTRAL, TEACHER_ALIGNMENT};
+use crate::config::types::{DataKind, Preset};
+
+/// Most layers that one per-layer view draws: the number of series colours,
+/// so that no two lines of a view share a colour.
+pub const LAYERS_PER_VIEW: usize = 4;
+
+/// One metric drawn as a line: a column of the histories and its legend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricLine {
+    /// History name, as [`crate::app::history::MetricHistories::metric`] takes it.
+    pub metric: String,
+    pub role: Role,
+    pub name: String,
+    pub short_name: String,
+}
+
+/// A horizontal line at a fixed value, such as a chance level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReferenceLine {
+    pub value: f64,
+    pub name: String,
+}
+
+/// What one chart shows: a title and the lines under it.
+///
+/// In compare mode `lines` has exactly one entry, which is drawn once per
+/// run in the run's colour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartView {
+    pub title: String,
+    /// Title used when the full one does not fit.
+    pub short_title: String,
+    pub lines: Vec<MetricLine>,
+    /// Plot `log10` of the values; values <= 0 are left out.
+    pub log_y: bool,
+    pub references: Vec<ReferenceLine>,
+}
+
+impl From<&ChartSpec> for ChartView {
+    fn from(spec: &ChartSpec) -> ChartView {
+        let lines = spec
+            .series
+            .iter()
+            .map(|series| MetricLine {
+                metric: series.metric.to_string(),
+                role: series.role,
+                name: series.name.to_string(),
+                short_name: series.short_name.to_string(),
+            })
+            .collect();
+        ChartView {
+            title: spec.title.to_string(),
+            short_title: spec.title.to_string(),
+            lines,
+            log_y: spec.log_y,
+            references: Vec::new(),
+        }
+    }
+}
+
+impl From<&CompareChartSpec> for ChartView {
+    fn from(spec: &CompareChartSpec) -> ChartView {
+        compare_view(
+            spec.title.to_string(),
+            spec.short_title.to_string(),
+            spec.metric.to_string(),
+            spec.log_y,
+        )
+    }
+}
+
+/// Returns the views of the chart at `slot` for runs with these settings:
+/// the single-run views for one preset, the compare views for several. The
+/// list is never empty.
+pub fn chart_views(presets: &[&Preset], slot: ChartSlot) -> Vec<ChartView> {
+    match presets {
+        [] => single_views(None, slot),
+        [preset] => single_views(Some(preset), slot),
+        _ => compare_views(presets, slot),
+    }
+}
+
+fn single_views(preset: Option<&Preset>, slot: ChartSlot) -> Vec<ChartView> {
+    let depth = preset.map_or(1, |p| p.model.depth);
+    match slot {
+        ChartSlot::Loss => vec![ChartView::from(&LOSS_CHART)],
+        ChartSlot::Change => {
+            let mut first = ChartView::from(&CHANGE_CHART);
+            if depth > 1 {
+                first.lines[0].name = "weights W1".to_string();
+                first.lines[0].short_name = "W1".to_string();
+            }
+            let mut views = vec![first];
+            views.extend(layer_views(depth, false));
+            views.extend(layer_views(depth, true));
+            views
+        }
+        ChartSlot::Kernel => {
+            let mut views: Vec<ChartView> = preset.and_then(teacher_view).into_iter().collect();
+            views.push(ChartView::from(&KERNEL_CHART));
+            views
+        }
+    }
+}
+
+/// History name of the weight change of layer `layer` (1-based).
+fn layer_metric(layer: usize, spectral: bool) -> String {
+    match (layer, spectral) {
+        (1, false) => "weight_change_w".to_string(),
+        (1, true) => FIRST_LAYER_SPECTRAL.to_string(),
+        (_, false) => format!("weight_change_w{layer}"),
+        (_, true) => format!("weight_change_w{layer}_spectral"),
+    }
+}
+
+/// Views of the weight change of every hidden layer, [`LAYERS_PER_VIEW`]
+/// layers each, on a log axis because the layers of a lazy network move
+/// by amounts orders of magnitude apart. Empty at depth 1.
+fn layer_views(depth: usize, spectral: bool) -> Vec<ChartView> {
+    if depth < 2 {
+        return Vec::new();
+    }
+    let norm = if spectral { "spectral" } else { "Frobenius" };
+    let (norm_short, title_short) = if spectral {
+        ("spectral", "spectral")
+    } else {
+        ("F", "Frobenius")
+    };
+    let groups: Vec<(usize, usize)> = (1..=depth)
+        .step_by(LAYERS_PER_VIEW)
+        .map(|first| (first, (first + LAYERS_PER_VIEW - 1).min(depth)))
+        .collect();
+    groups
+        .iter()
+        .map(|&(first, last)| {
+            let (title, short_title) = if groups.len() == 1 {
+                (
+                    format!("weight change by layer ({norm})"),
+                    format!("layers ({title_short})"),
+                )
+            } else {
+                (
+                    format!("weight change, layers {first}-{last} ({norm})"),
+                    format!("layers {first}-{last} ({norm_short})"),
+                )
+            };
+            let lines = (first..=last)
+                .map(|layer| MetricLine {
+                    metric: layer_metric(layer, spectral),
+                    role: Role::Layer(layer),
+                    name: format!("W{layer}"),
+                    short_name: format!("W{layer}"),
+                })
+                .collect();
+            ChartView {
+                title,
+                short_title,
+                lines,
+                log_y: true,
+                references: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// Chance value `k / D` of the teacher alignment of `preset`, with its
+/// legend name, or `None` unless the data come from a teacher.
+fn teacher_chance(preset: &Preset) -> Option<ReferenceLine> {
+    if preset.data.kind != DataKind::Teacher {
+        return None;
+    }
+    let teacher = &preset.data.teacher;
+    let value = teacher.neurons as f64 / teacher.input_dim as f64;
+    Some(ReferenceLine {
+        value,
+        name: format!("chance {}/{}", teacher.neurons, teacher.input_dim),
+    })
+}
+
+/// The teacher alignment with its chance line, for teacher data only.
+fn teacher_view(preset: &Preset) -> Option<ChartView> {
+    let chance = teacher_chance(preset)?;
+    Some(ChartView {
+        title: "teacher alignment".to_string(),
+        short_title: "teacher".to_string(),
+        lines: vec![MetricLine {
+            metric: TEACHER_ALIGNMENT.to_string(),
+            role: Role::TeacherAlignment,
+            name: "teacher alignment".to_string(),
+            short_name: "teacher".to_string(),
+        }],
+        log_y: false,
+        references: vec![chance],
+    })
+}
+
+/// Builds a compare view of the metric `metric`.
+fn compare_view(title: String, short_title: String, metric: String, log_y: bool) -> ChartView {
+    ChartView {
+        lines: vec![MetricLine {
+            metric,
+            role: Role::Run(0),
+            name: title.clone(),
+            short_name: short_title.clone(),
+        }],
+        title,
+        short_title,
+        log_y,
+        references: Vec::new(),
+    }
+}
+
+fn compare_views(presets: &[&Preset], slot: ChartSlot) -> Vec<ChartView> {
+    let view = |title: &str, short: &str, metric: &str, log_y: bool| {
+        compare_view(title.into(), short.into(), metric.into(), log_y)
+    };
+    match slot {
+        ChartSlot::Loss => vec![
+            ChartView::from(&COMPARE_CHARTS[0]),
+            view("test loss", "test loss", "test_loss", true),
+        ],
+        ChartSlot::Change => compare_change_views(presets),
+        ChartSlot::Kernel => {
+            let mut views = Vec::new();
+            let mut chances: Vec<ReferenceLine> = Vec::new();
+            for chance in presets.iter().filter_map(|p| teacher_chance(p)) {
+                if !chances.contains(&chance) {
+                    chances.push(chance);
+                }
+            }
+            if !chances.is_empty() {
+                let mut teacher = view("teacher alignment", "teacher", TEACHER_ALIGNMENT, false);
+                teacher.references = chances;
+                views.push(teacher);
+            }
+            views.push(ChartView::from(&COMPARE_CHARTS[2]));
+            views.push(view(
+                "kernel change",
+                "kernel change",
+                "kernel_change",
+                false,
+            ));
+            views.push(view(
+                "kernel-target alignment",
+                "kernel align.",
+                "kernel_alignment",
+                false,
+            ));
+            views
+        }
+    }
+}
+
+/// Feature change, the weight change of every layer and the readout, and
+/// for deep runs the spectral change of every layer. The deepest run sets
+/// the layer count, and shallower runs draw no line in the views of the
+/// layers they lack.
+fn compare_change_views(presets: &[&Preset]) -> Vec<ChartView> {
+    let depth = presets.iter().map(|p| p.model.depth).max().unwrap_or(1);
+    let mut views = vec![ChartView::from(&COMPARE_CHARTS[1])];
+    for layer in 1..=depth {
+        let name = if depth == 1 {
+            "W".to_string()
+        } else {
+            format!("W{layer}")
+        };
+        views.push(compare_view(
+            format!("weight change {name}"),
+            format!("{name} change"),
+            layer_metric(layer, false),
+            false,
+        ));
+    }
+    views.push(compare_view(
+        "weight change a (readout)".into(),
+        "a change".into(),
+        "weight_change_a".into(),
+        false,
+    ));
+    if depth > 1 {
+        for layer in 1..=depth {
+            views.push(compare_view(
+                format!("spectral change W{layer}"),
+                format!("W{layer} spectral"),
+                layer_metric(layer, true),
+                false,
+            ));
+        }
+    }
+    views
+}
