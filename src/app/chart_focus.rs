@@ -57,13 +57,30 @@ impl ChartSelection {
         ChartSlot::ALL[self.focus % ChartSlot::ALL.len()]
     }
 
-    /// Moves the focus one chart down (`forward`) or up, wrapping around.
-    pub fn move_focus(&mut self, forward: bool) {
-        let count = ChartSlot::ALL.len();
-        self.focus = if forward {
-            (self.focus + 1) % count
+    /// Moves the focus down (`forward`) or up, wrapping around, to the
+    /// next chart with more than one view; `counts` holds the number of
+    /// views of each chart in [`ChartSlot::ALL`] order. When no chart has
+    /// more than one, the focus moves one chart.
+    pub fn move_focus(&mut self, forward: bool, counts: [usize; 3]) {
+        let total = ChartSlot::ALL.len();
+        let step = |focus: usize| {
+            if forward {
+                (focus + 1) % total
+            } else {
+                (focus + total - 1) % total
+            }
+        };
+        let mut next = step(self.focus);
+        for _ in 1..total {
+            if counts[next] > 1 {
+                break;
+            }
+            next = step(next);
+        }
+        self.focus = if counts[next] > 1 {
+            next
         } else {
-            (self.focus + count - 1) % count
+            step(self.focus)
         };
     }
 
@@ -103,39 +120,44 @@ impl App {
         chart_views(&presets, slot)
     }
 
-    /// Moves the chart focus and names the metric it now shows.
+    /// Moves the chart focus to the next chart with more than one metric
+    /// and names the metric it shows.
     pub(super) fn move_chart_focus(&mut self, forward: bool) {
-        self.charts.move_focus(forward);
+        let counts = ChartSlot::ALL.map(|slot| self.chart_views(slot).len());
+        if counts.iter().all(|count| *count < 2) {
+            let text = "every chart has one metric in this run; Tab has nothing to focus";
+            self.set_flash(text.to_string(), true);
+            return;
+        }
+        self.charts.move_focus(forward, counts);
         let slot = self.charts.focus();
         let views = self.chart_views(slot);
         let index = self.charts.view_index(slot, views.len());
         let title = views.get(index).map_or("", |view| view.title.as_str());
-        let text = if views.len() > 1 {
-            format!(
-                "{} chart: {title} ({}/{}); m and M cycle its metric",
-                slot.name(),
-                index + 1,
-                views.len()
-            )
-        } else {
-            format!("{} chart: {title}, its only metric here", slot.name())
-        };
+        let text = format!(
+            "{} chart: {title} ({}/{}); m and M cycle its metric",
+            slot.name(),
+            index + 1,
+            views.len()
+        );
         self.set_flash(text, false);
     }
 
-    /// Shows the next or previous metric in the focused chart, or explains
-    /// that it has only one.
+    /// Shows the next or previous metric in the focused chart. When that
+    /// chart has only one, which the missing focus marker shows, the focus
+    /// first moves down to the next chart that has several.
     pub(super) fn cycle_chart_metric(&mut self, forward: bool) {
-        let slot = self.charts.focus();
-        let views = self.chart_views(slot);
-        if views.len() < 2 {
-            let text = format!(
-                "the {} chart has one metric here; Tab moves the focus",
-                slot.name()
-            );
-            self.set_flash(text, true);
+        let counts = ChartSlot::ALL.map(|slot| self.chart_views(slot).len());
+        if counts.iter().all(|count| *count < 2) {
+            let text = "every chart has one metric in this run";
+            self.set_flash(text.to_string(), true);
             return;
         }
+        if self.chart_views(self.charts.focus()).len() < 2 {
+            self.charts.move_focus(true, counts);
+        }
+        let slot = self.charts.focus();
+        let views = self.chart_views(slot);
         let index = self.charts.step_view(views.len(), forward);
         let title = views.get(index).map_or("", |view| view.title.as_str());
         let text = format!(
@@ -151,23 +173,40 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::Action;
+    use crate::app::fixtures::{catalog_app, deep_preset, sample_preset, teacher_preset};
 
     #[test]
     fn focus_wraps_both_ways() {
         let mut selection = ChartSelection::default();
         assert_eq!(selection.focus(), ChartSlot::Loss);
-        selection.move_focus(false);
+        selection.move_focus(false, [2, 2, 2]);
         assert_eq!(selection.focus(), ChartSlot::Kernel);
-        selection.move_focus(true);
+        selection.move_focus(true, [2, 2, 2]);
         assert_eq!(selection.focus(), ChartSlot::Loss);
-        selection.move_focus(true);
+        selection.move_focus(true, [2, 2, 2]);
         assert_eq!(selection.focus(), ChartSlot::Change);
+    }
+
+    #[test]
+    fn focus_skips_single_view_charts() {
+        let mut selection = ChartSelection::default();
+        selection.move_focus(true, [1, 1, 2]);
+        assert_eq!(selection.focus(), ChartSlot::Kernel);
+        // The only chart with several views keeps the focus.
+        selection.move_focus(true, [1, 1, 2]);
+        assert_eq!(selection.focus(), ChartSlot::Kernel);
+        selection.move_focus(false, [1, 3, 2]);
+        assert_eq!(selection.focus(), ChartSlot::Change);
+        // Without any such chart the focus moves one chart.
+        selection.move_focus(true, [1, 1, 1]);
+        assert_eq!(selection.focus(), ChartSlot::Kernel);
     }
 
     #[test]
     fn step_view_wraps_and_stays_per_slot() {
         let mut selection = ChartSelection::default();
-        selection.move_focus(true);
+        selection.move_focus(true, [1, 3, 1]);
         assert_eq!(selection.step_view(3, true), 1);
         assert_eq!(selection.step_view(3, true), 2);
         assert_eq!(selection.step_view(3, true), 0);
@@ -192,10 +231,111 @@ mod tests {
     #[test]
     fn reset_views_keeps_focus() {
         let mut selection = ChartSelection::default();
-        selection.move_focus(true);
+        selection.move_focus(true, [1, 4, 1]);
         selection.step_view(4, true);
         selection.reset_views();
         assert_eq!(selection.focus(), ChartSlot::Change);
         assert_eq!(selection.view_index(ChartSlot::Change, 4), 0);
+    }
+
+    fn app_for(preset: Preset) -> App {
+        App::new(preset, Vec::new())
+    }
+
+    #[test]
+    fn metric_keys_cycle_compare_charts() {
+        let mut app = catalog_app();
+        app.update(Action::ToggleCompare);
+        app.update(Action::CycleChartMetric { forward: true });
+        assert_eq!(app.flash().text, "loss chart: test loss (2/2)");
+        assert!(!app.flash().warning);
+        assert_eq!(app.chart_selection().view_index(ChartSlot::Loss, 2), 1);
+
+        app.update(Action::FocusChart { forward: true });
+        assert_eq!(app.chart_selection().focus(), ChartSlot::Change);
+        assert_eq!(
+            app.flash().text,
+            "change chart: feature change (1/3); m and M cycle its metric"
+        );
+        // Backwards from the first view wraps to the last: the readout.
+        app.update(Action::CycleChartMetric { forward: false });
+        assert_eq!(
+            app.flash().text,
+            "change chart: weight change a (readout) (3/3)"
+        );
+        // The loss chart keeps its own view.
+        assert_eq!(app.chart_selection().view_index(ChartSlot::Loss, 2), 1);
+
+        app.update(Action::FocusChart { forward: false });
+        app.update(Action::FocusChart { forward: false });
+        assert_eq!(app.chart_selection().focus(), ChartSlot::Kernel);
+    }
+
+    #[test]
+    fn metric_keys_without_choices_warn() {
+        let mut app = app_for(sample_preset());
+        app.update(Action::FocusChart { forward: true });
+        assert!(app.flash().warning);
+        assert!(
+            app.flash().text.contains("one metric"),
+            "{}",
+            app.flash().text
+        );
+        assert_eq!(app.chart_selection().focus(), ChartSlot::Loss);
+        app.update(Action::CycleChartMetric { forward: true });
+        assert!(app.flash().warning);
+        assert_eq!(app.chart_selection().view_index(ChartSlot::Loss, 1), 0);
+    }
+
+    #[test]
+    fn metric_key_finds_deep_change_chart() {
+        let mut app = app_for(deep_preset(3));
+        // The loss chart has one view, so m moves on to the change chart.
+        app.update(Action::CycleChartMetric { forward: true });
+        assert_eq!(app.chart_selection().focus(), ChartSlot::Change);
+        assert_eq!(
+            app.flash().text,
+            "change chart: weight change by layer (Frobenius) (2/3)"
+        );
+        // Tab skips the charts with one view and stays put.
+        app.update(Action::FocusChart { forward: true });
+        assert_eq!(app.chart_selection().focus(), ChartSlot::Change);
+        app.update(Action::CycleChartMetric { forward: true });
+        assert_eq!(
+            app.flash().text,
+            "change chart: weight change by layer (spectral) (3/3)"
+        );
+    }
+
+    #[test]
+    fn teacher_run_focuses_kernel_chart() {
+        let mut app = app_for(teacher_preset(1, 16));
+        app.update(Action::FocusChart { forward: true });
+        assert_eq!(app.chart_selection().focus(), ChartSlot::Kernel);
+        assert_eq!(
+            app.flash().text,
+            "kernel chart: teacher alignment (1/2); m and M cycle its metric"
+        );
+    }
+
+    #[test]
+    fn new_runs_reset_chart_views() {
+        let mut app = catalog_app();
+        app.update(Action::ToggleCompare);
+        app.update(Action::CycleChartMetric { forward: true });
+        assert_eq!(app.chart_selection().view_index(ChartSlot::Loss, 2), 1);
+        app.update(Action::ToggleCompare);
+        assert_eq!(app.chart_selection().view_index(ChartSlot::Loss, 2), 0);
+
+        app.update(Action::ToggleCompare);
+        app.update(Action::CycleChartMetric { forward: true });
+        app.update(Action::SelectPreset(0));
+        assert_eq!(app.chart_selection().view_index(ChartSlot::Loss, 2), 0);
+
+        // A parameter edit keeps the views.
+        app.update(Action::ToggleCompare);
+        app.update(Action::CycleChartMetric { forward: true });
+        app.update(Action::WidthDouble);
+        assert_eq!(app.chart_selection().view_index(ChartSlot::Loss, 2), 1);
     }
 }

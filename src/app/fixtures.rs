@@ -263,3 +263,49 @@ pub fn run_presets(effect: Option<crate::app::Effect>) -> Vec<Preset> {
         other => panic!("expected a restart, got {other:?}"),
     }
 }
+
+/// Builds `sample_preset` with `depth` hidden layers.
+pub fn deep_preset(depth: usize) -> Preset {
+    let mut preset = named_preset("rich-deep");
+    preset.model.depth = depth;
+    preset
+}
+
+/// Builds `sample_preset` on teacher data: `neurons` teacher directions in
+/// `input_dim` dimensions.
+pub fn teacher_preset(neurons: usize, input_dim: usize) -> Preset {
+    let mut preset = named_preset("teacher");
+    preset.data.kind = DataKind::Teacher;
+    preset.data.teacher.neurons = neurons;
+    preset.data.teacher.input_dim = input_dim;
+    preset
+}
+
+/// Builds `sample_row(step)` with the per-layer change of a network of
+/// `depth` hidden layers (layer `l` moves `l / 100` of the way in the
+/// Frobenius ratio and `l / 10` in the spectral one) and, with `teacher`,
+/// a teacher alignment that rises from 1/16 towards 0.5.
+pub fn rich_row(step: u64, depth: usize, teacher: bool) -> MetricRow {
+    let growth = 1.0 - (-(step as f64) / 500.0).exp();
+    let hidden_weight_change = (2..=depth)
+        .map(|l| crate::train::snapshot::LayerChange {
+            frobenius: l as f64 / 100.0 * growth,
+            spectral: l as f64 / 10.0 * growth,
+        })
+        .collect();
+    MetricRow {
+        weight_change_w_spectral: 0.1 * growth,
+        teacher_alignment: teacher.then_some(1.0 / 16.0 + (0.5 - 1.0 / 16.0) * growth),
+        hidden_weight_change,
+        ..sample_row(step)
+    }
+}
+
+/// Sends run `run` of `app` one snapshot of generation `generation` with
+/// `rows` and the run information of `sample_info`.
+pub fn feed_rows(app: &mut crate::app::App, run: usize, generation: u64, rows: Vec<MetricRow>) {
+    let mut snapshot = sample_snapshot(generation, Some(sample_info()), 0..0);
+    snapshot.step = rows.last().map_or(0, |row| row.step);
+    snapshot.rows = rows;
+    app.update(crate::app::Action::Snapshot(run, Box::new(snapshot)));
+}

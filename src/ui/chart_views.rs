@@ -305,3 +305,162 @@ fn compare_change_views(presets: &[&Preset]) -> Vec<ChartView> {
     }
     views
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::fixtures::{deep_preset, sample_preset, teacher_preset};
+
+    fn titles(views: &[ChartView]) -> Vec<&str> {
+        views.iter().map(|view| view.title.as_str()).collect()
+    }
+
+    fn metrics(view: &ChartView) -> Vec<&str> {
+        view.lines.iter().map(|line| line.metric.as_str()).collect()
+    }
+
+    #[test]
+    fn single_shallow_run_has_one_view_each() {
+        let preset = sample_preset();
+        for slot in ChartSlot::ALL {
+            let views = chart_views(&[&preset], slot);
+            assert_eq!(views.len(), 1, "{slot:?}");
+            assert!(views[0].references.is_empty(), "{slot:?}");
+        }
+        let change = chart_views(&[&preset], ChartSlot::Change);
+        assert_eq!(
+            metrics(&change[0]),
+            ["weight_change_w", "weight_change_a", "feature_change"]
+        );
+        assert_eq!(change[0].lines[0].name, "weights W");
+    }
+
+    #[test]
+    fn single_deep_run_lists_every_layer() {
+        let preset = deep_preset(3);
+        let views = chart_views(&[&preset], ChartSlot::Change);
+        assert_eq!(
+            titles(&views),
+            [
+                "change",
+                "weight change by layer (Frobenius)",
+                "weight change by layer (spectral)"
+            ]
+        );
+        assert_eq!(views[0].lines[0].name, "weights W1");
+        assert_eq!(
+            metrics(&views[1]),
+            ["weight_change_w", "weight_change_w2", "weight_change_w3"]
+        );
+        assert_eq!(
+            metrics(&views[2]),
+            [
+                "weight_change_w_spectral",
+                "weight_change_w2_spectral",
+                "weight_change_w3_spectral"
+            ]
+        );
+        let roles: Vec<Role> = views[1].lines.iter().map(|line| line.role).collect();
+        assert_eq!(roles, [Role::Layer(1), Role::Layer(2), Role::Layer(3)]);
+        assert!(views[1].log_y && views[2].log_y);
+    }
+
+    #[test]
+    fn single_deep_run_pages_layers() {
+        let preset = deep_preset(6);
+        let views = chart_views(&[&preset], ChartSlot::Change);
+        assert_eq!(
+            titles(&views),
+            [
+                "change",
+                "weight change, layers 1-4 (Frobenius)",
+                "weight change, layers 5-6 (Frobenius)",
+                "weight change, layers 1-4 (spectral)",
+                "weight change, layers 5-6 (spectral)"
+            ]
+        );
+        assert_eq!(metrics(&views[2]), ["weight_change_w5", "weight_change_w6"]);
+        assert!(views.iter().all(|view| view.lines.len() <= LAYERS_PER_VIEW));
+    }
+
+    #[test]
+    fn teacher_run_shows_alignment_first() {
+        let preset = teacher_preset(2, 20);
+        let views = chart_views(&[&preset], ChartSlot::Kernel);
+        assert_eq!(titles(&views), ["teacher alignment", "kernel"]);
+        assert_eq!(metrics(&views[0]), ["teacher_alignment"]);
+        let chance = &views[0].references;
+        assert_eq!(chance.len(), 1);
+        assert_eq!(chance[0].value, 0.1);
+        assert_eq!(chance[0].name, "chance 2/20");
+    }
+
+    #[test]
+    fn compare_views_cover_every_metric() {
+        let lazy = sample_preset();
+        let runs = [&lazy, &lazy];
+        let loss = chart_views(&runs, ChartSlot::Loss);
+        assert_eq!(titles(&loss), ["train loss", "test loss"]);
+        let change = chart_views(&runs, ChartSlot::Change);
+        assert_eq!(
+            titles(&change),
+            [
+                "feature change",
+                "weight change W",
+                "weight change a (readout)"
+            ]
+        );
+        let kernel = chart_views(&runs, ChartSlot::Kernel);
+        assert_eq!(
+            titles(&kernel),
+            [
+                "kernel distance",
+                "kernel change",
+                "kernel-target alignment"
+            ]
+        );
+        for view in loss.iter().chain(&change).chain(&kernel) {
+            assert_eq!(view.lines.len(), 1, "{}", view.title);
+        }
+    }
+
+    #[test]
+    fn compare_views_follow_deepest_run() {
+        let deep = deep_preset(3);
+        let shallow = sample_preset();
+        let views = chart_views(&[&shallow, &deep], ChartSlot::Change);
+        assert_eq!(
+            titles(&views),
+            [
+                "feature change",
+                "weight change W1",
+                "weight change W2",
+                "weight change W3",
+                "weight change a (readout)",
+                "spectral change W1",
+                "spectral change W2",
+                "spectral change W3"
+            ]
+        );
+        assert_eq!(metrics(&views[3]), ["weight_change_w3"]);
+        assert_eq!(metrics(&views[7]), ["weight_change_w3_spectral"]);
+    }
+
+    #[test]
+    fn compare_teacher_lists_each_chance_once() {
+        let a = teacher_preset(1, 16);
+        let b = teacher_preset(1, 8);
+        let plain = sample_preset();
+        let views = chart_views(&[&a, &a, &plain], ChartSlot::Kernel);
+        assert_eq!(views[0].title, "teacher alignment");
+        assert_eq!(views[0].references.len(), 1);
+        let views = chart_views(&[&a, &b], ChartSlot::Kernel);
+        let names: Vec<&str> = views[0]
+            .references
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(names, ["chance 1/16", "chance 1/8"]);
+        assert_eq!(views.len(), 4);
+    }
+}

@@ -75,14 +75,13 @@ fn render_panels(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 }
 
 /// Draws the three metric charts, each on the view that the app selected
-/// for it. The focus marker appears only when some chart has more than one
-/// view, because only then do the chart keys do anything.
+/// for it. The focus marker appears only on a chart with more than one
+/// view, because only there do `m` and `M` do anything.
 fn render_metric_charts(frame: &mut Frame, areas: [Rect; 3], app: &App, theme: &Theme) {
     let views: Vec<Vec<ChartView>> = ChartSlot::ALL
         .iter()
         .map(|slot| app.chart_views(*slot))
         .collect();
-    let show_focus = views.iter().any(|list| list.len() > 1);
     let selection = app.chart_selection();
     for ((slot, area), list) in ChartSlot::ALL.into_iter().zip(areas).zip(&views) {
         let index = selection.view_index(slot, list.len());
@@ -92,7 +91,7 @@ fn render_metric_charts(frame: &mut Frame, areas: [Rect; 3], app: &App, theme: &
         let place = ViewPlace {
             index,
             count: list.len(),
-            focused: show_focus && selection.focus() == slot,
+            focused: list.len() > 1 && selection.focus() == slot,
         };
         if app.is_comparing() {
             compare_charts::render_compare_chart(frame, area, app.runs(), theme, view, place);
