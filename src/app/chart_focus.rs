@@ -1,4 +1,4 @@
-//! Which metric chart has the focus, and which metric each chart shows.
+//! The focused metric chart and the metric that each chart shows.
 //!
 //! The three charts beside the main view each cycle through a list of
 //! metrics (see [`crate::ui::chart_views`]). `Tab` moves the focus and `m`
@@ -58,7 +58,7 @@ impl ChartSelection {
     }
 
     /// Moves the focus down (`forward`) or up, wrapping around, to the
-    /// next chart with more than one view; `counts` holds the number of
+    /// next chart with more than one view. `counts` contains the number of
     /// views of each chart in [`ChartSlot::ALL`] order. When no chart has
     /// more than one, the focus moves one chart.
     pub fn move_focus(&mut self, forward: bool, counts: [usize; 3]) {

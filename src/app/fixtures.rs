@@ -282,9 +282,9 @@ pub fn teacher_preset(neurons: usize, input_dim: usize) -> Preset {
 }
 
 /// Builds `sample_row(step)` with the per-layer change of a network of
-/// `depth` hidden layers (layer `l` moves `l / 100` of the way in the
-/// Frobenius ratio and `l / 10` in the spectral one) and, with `teacher`,
-/// a teacher alignment that rises from 1/16 towards 0.5.
+/// `depth` hidden layers. Layer `l` approaches `l / 100` in the Frobenius
+/// ratio and `l / 10` in the spectral one. With `teacher`, the teacher
+/// alignment rises from 1/16 towards 0.5.
 pub fn rich_row(step: u64, depth: usize, teacher: bool) -> MetricRow {
     let growth = 1.0 - (-(step as f64) / 500.0).exp();
     let hidden_weight_change = (2..=depth)

@@ -137,7 +137,7 @@ impl App {
     }
 }
 
-/// Builds one run slot per compare run, labelled as the preset says.
+/// Builds one run slot per compare run, with the run's label.
 pub(super) fn slots(runs: Vec<CompareRun>) -> Vec<RunSlot> {
     runs.into_iter()
         .map(|run| RunSlot::new(run.label, run.preset))

@@ -7,7 +7,7 @@ use super::chart_views::ChartView;
 use super::format::format_value;
 use super::theme::{Role, Theme};
 
-/// Where a view sits among the views of its chart, for the title.
+/// Position of a view among the views of its chart, for the title.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ViewPlace {
     /// 0-based index of the view.

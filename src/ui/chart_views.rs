@@ -1,10 +1,11 @@
 //! The metric views each chart cycles through with `m`.
 //!
-//! One run: the loss chart shows training and test loss, the change chart
-//! the first layer, the readout and the features and, for a deep network,
-//! every hidden layer (Frobenius and spectral ratio, at most four layers
-//! per view), and the kernel chart the kernel metrics and, for teacher
-//! data, the teacher alignment against its chance value `k / D`.
+//! One run: the loss chart shows training and test loss. The change chart
+//! shows the first layer, the readout and the features, and for a deep
+//! network every hidden layer, in the Frobenius and in the spectral ratio
+//! with at most four layers per view. The kernel chart shows the kernel
+//! metrics and, for teacher data, the teacher alignment against its chance
+//! value `k / D`.
 //!
 //! Compare mode: every view is one metric with one line per run, so the
 //! run colours stay the only thing that tells lines apart.
@@ -16,8 +17,8 @@ use crate::app::chart_focus::ChartSlot;
 use crate::app::history::{FIRST_LAYER_SPECTRAL, TEACHER_ALIGNMENT};
 use crate::config::types::{DataKind, Preset};
 
-/// Most layers that one per-layer view draws: the number of series colours,
-/// so that no two lines of a view share a colour.
+/// Maximum number of layers in one per-layer view. It is the number of
+/// series colours, so that no two lines of a view share a colour.
 pub const LAYERS_PER_VIEW: usize = 4;
 
 /// One metric drawn as a line: a column of the histories and its legend.
@@ -37,7 +38,7 @@ pub struct ReferenceLine {
     pub name: String,
 }
 
-/// What one chart shows: a title and the lines under it.
+/// The content of one chart: a title and the lines under it.
 ///
 /// In compare mode `lines` has exactly one entry, which is drawn once per
 /// run in the run's colour.
@@ -193,7 +194,8 @@ fn teacher_chance(preset: &Preset) -> Option<ReferenceLine> {
     })
 }
 
-/// The teacher alignment with its chance line, for teacher data only.
+/// Builds the teacher-alignment view with its chance line, for teacher
+/// data only.
 fn teacher_view(preset: &Preset) -> Option<ChartView> {
     let chance = teacher_chance(preset)?;
     Some(ChartView {
@@ -362,7 +364,8 @@ mod tests {
         );
         let roles: Vec<Role> = views[1].lines.iter().map(|line| line.role).collect();
         assert_eq!(roles, [Role::Layer(1), Role::Layer(2), Role::Layer(3)]);
-        assert!(views[1].log_y && views[2].log_y);
+        assert!(views[1].log_y);
+        assert!(views[2].log_y);
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub const KERNEL_CHART: ChartSpec = ChartSpec {
 };
 
 /// Draws `view` of a single run from `histories`, one line per metric of
-/// the view, titled as `place` says.
+/// the view, with the title that `place` selects.
 pub fn render_metric_chart(
     frame: &mut Frame,
     area: Rect,
