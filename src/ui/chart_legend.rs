@@ -77,6 +77,7 @@ pub fn chart_heading(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LegendForm {
     NameAndValue,
+    ShortNameAndValue,
     Name,
     ShortName,
 }
@@ -86,15 +87,21 @@ fn entry_label(entry: &LegendEntry, form: LegendForm) -> String {
         (LegendForm::NameAndValue, Some(value)) => {
             format!(" {} {} ", entry.name, format_value(value))
         }
+        (LegendForm::ShortNameAndValue, Some(value)) => {
+            format!(" {} {} ", entry.short_name, format_value(value))
+        }
         (LegendForm::NameAndValue | LegendForm::Name, _) => format!(" {} ", entry.name),
-        (LegendForm::ShortName, _) => format!(" {} ", entry.short_name),
+        (LegendForm::ShortNameAndValue | LegendForm::ShortName, _) => {
+            format!(" {} ", entry.short_name)
+        }
     }
 }
 
 /// Builds the legend line: a warning when `non_finite` values were left
-/// out, then each entry's swatch and label in the longest form that fits
-/// `width`. The warning comes first so that a narrow border cuts the
-/// legend, not the warning.
+/// out, then each entry's swatch and label in the first form that fits
+/// `width`: names with values, short names with values, names, short
+/// names. The warning comes first so that a narrow border cuts the legend,
+/// not the warning.
 pub fn chart_legend(
     entries: &[LegendEntry],
     non_finite: u64,
@@ -106,6 +113,7 @@ pub fn chart_legend(
     let fixed = 1 + warning.as_ref().map_or(0, |w| w.chars().count());
     let forms = [
         LegendForm::NameAndValue,
+        LegendForm::ShortNameAndValue,
         LegendForm::Name,
         LegendForm::ShortName,
     ];
@@ -213,8 +221,8 @@ mod tests {
         ];
         let wide = text(&chart_legend(&entries, 0, &UNICODE, 60));
         assert_eq!(wide, " ━ standard 0.25 ━ chance 1/16 ");
-        let middle = text(&chart_legend(&entries, 0, &UNICODE, 27));
-        assert_eq!(middle, " ━ standard ━ chance 1/16 ");
+        let short_values = text(&chart_legend(&entries, 0, &UNICODE, 27));
+        assert_eq!(short_values, " ━ std 0.25 ━ chance ");
         let narrow = text(&chart_legend(&entries, 0, &UNICODE, 20));
         assert_eq!(narrow, " ━ std ━ chance ");
         let warned = text(&chart_legend(&entries, 3, &UNICODE, 60));
