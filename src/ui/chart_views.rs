@@ -8,10 +8,11 @@
 //! value `k / D`.
 //!
 //! Compare mode: every view is one metric with one line per run, so the
-//! run colours stay the only thing that tells lines apart.
+//! run colours stay the only thing that tells lines apart. Those views are
+//! listed in [`super::compare_charts`].
 
 use super::charts::{CHANGE_CHART, ChartSpec, KERNEL_CHART, LOSS_CHART};
-use super::compare_charts::{COMPARE_CHARTS, CompareChartSpec};
+use super::compare_charts::compare_views;
 use super::theme::Role;
 use crate::app::chart_focus::ChartSlot;
 use crate::app::history::{FIRST_LAYER_SPECTRAL, TEACHER_ALIGNMENT};
@@ -75,17 +76,6 @@ impl From<&ChartSpec> for ChartView {
     }
 }
 
-impl From<&CompareChartSpec> for ChartView {
-    fn from(spec: &CompareChartSpec) -> ChartView {
-        compare_view(
-            spec.title.to_string(),
-            spec.short_title.to_string(),
-            spec.metric.to_string(),
-            spec.log_y,
-        )
-    }
-}
-
 /// Returns the views of the chart at `slot` for runs with these settings:
 /// the single-run views for one preset, the compare views for several. The
 /// list is never empty.
@@ -121,7 +111,7 @@ fn single_views(preset: Option<&Preset>, slot: ChartSlot) -> Vec<ChartView> {
 }
 
 /// History name of the weight change of layer `layer` (1-based).
-fn layer_metric(layer: usize, spectral: bool) -> String {
+pub(super) fn layer_metric(layer: usize, spectral: bool) -> String {
     match (layer, spectral) {
         (1, false) => "weight_change_w".to_string(),
         (1, true) => FIRST_LAYER_SPECTRAL.to_string(),
@@ -182,7 +172,7 @@ fn layer_views(depth: usize, spectral: bool) -> Vec<ChartView> {
 
 /// Chance value `k / D` of the teacher alignment of `preset`, with its
 /// legend name, or `None` unless the data come from a teacher.
-fn teacher_chance(preset: &Preset) -> Option<ReferenceLine> {
+pub(super) fn teacher_chance(preset: &Preset) -> Option<ReferenceLine> {
     if preset.data.kind != DataKind::Teacher {
         return None;
     }
@@ -210,102 +200,6 @@ fn teacher_view(preset: &Preset) -> Option<ChartView> {
         log_y: false,
         references: vec![chance],
     })
-}
-
-/// Builds a compare view of the metric `metric`.
-fn compare_view(title: String, short_title: String, metric: String, log_y: bool) -> ChartView {
-    ChartView {
-        lines: vec![MetricLine {
-            metric,
-            role: Role::Run(0),
-            name: title.clone(),
-            short_name: short_title.clone(),
-        }],
-        title,
-        short_title,
-        log_y,
-        references: Vec::new(),
-    }
-}
-
-fn compare_views(presets: &[&Preset], slot: ChartSlot) -> Vec<ChartView> {
-    let view = |title: &str, short: &str, metric: &str, log_y: bool| {
-        compare_view(title.into(), short.into(), metric.into(), log_y)
-    };
-    match slot {
-        ChartSlot::Loss => vec![
-            ChartView::from(&COMPARE_CHARTS[0]),
-            view("test loss", "test loss", "test_loss", true),
-        ],
-        ChartSlot::Change => compare_change_views(presets),
-        ChartSlot::Kernel => {
-            let mut views = Vec::new();
-            let mut chances: Vec<ReferenceLine> = Vec::new();
-            for chance in presets.iter().filter_map(|p| teacher_chance(p)) {
-                if !chances.contains(&chance) {
-                    chances.push(chance);
-                }
-            }
-            if !chances.is_empty() {
-                let mut teacher = view("teacher alignment", "teacher", TEACHER_ALIGNMENT, false);
-                teacher.references = chances;
-                views.push(teacher);
-            }
-            views.push(ChartView::from(&COMPARE_CHARTS[2]));
-            views.push(view(
-                "kernel change",
-                "kernel change",
-                "kernel_change",
-                false,
-            ));
-            views.push(view(
-                "kernel-target alignment",
-                "kernel align.",
-                "kernel_alignment",
-                false,
-            ));
-            views
-        }
-    }
-}
-
-/// Feature change, the weight change of every layer and the readout, and
-/// for deep runs the spectral change of every layer. The deepest run sets
-/// the layer count, and shallower runs draw no line in the views of the
-/// layers they lack.
-fn compare_change_views(presets: &[&Preset]) -> Vec<ChartView> {
-    let depth = presets.iter().map(|p| p.model.depth).max().unwrap_or(1);
-    let mut views = vec![ChartView::from(&COMPARE_CHARTS[1])];
-    for layer in 1..=depth {
-        let name = if depth == 1 {
-            "W".to_string()
-        } else {
-            format!("W{layer}")
-        };
-        views.push(compare_view(
-            format!("weight change {name}"),
-            format!("{name} change"),
-            layer_metric(layer, false),
-            false,
-        ));
-    }
-    views.push(compare_view(
-        "weight change a (readout)".into(),
-        "a change".into(),
-        "weight_change_a".into(),
-        false,
-    ));
-    if depth > 1 {
-        for layer in 1..=depth {
-            views.push(compare_view(
-                format!("spectral change W{layer}"),
-                format!("W{layer} spectral"),
-                layer_metric(layer, true),
-                false,
-            ));
-        }
-    }
-    views
 }
 
 #[cfg(test)]

@@ -1,14 +1,18 @@
-//! Metric charts of compare mode: one metric per chart, one line per run,
-//! each run in its colour from [`super::theme::run_series`].
+//! Metric charts of compare mode and the views they cycle through: one
+//! metric per view, one line per run, each run in its colour from
+//! [`super::theme::run_series`].
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::chart_legend::ViewPlace;
 use super::chart_plot::{PlottedLine, render_view};
-use super::chart_views::ChartView;
+use super::chart_views::{ChartView, MetricLine, ReferenceLine, layer_metric, teacher_chance};
 use super::theme::{Role, Theme};
+use crate::app::chart_focus::ChartSlot;
+use crate::app::history::TEACHER_ALIGNMENT;
 use crate::app::run_slot::RunSlot;
+use crate::config::types::Preset;
 
 /// A chart of one metric across the runs.
 #[derive(Clone, Copy, Debug)]
@@ -71,4 +75,111 @@ pub fn render_compare_chart(
         })
         .collect();
     render_view(frame, area, theme, view, place, &lines);
+}
+
+impl From<&CompareChartSpec> for ChartView {
+    fn from(spec: &CompareChartSpec) -> ChartView {
+        compare_view(
+            spec.title.to_string(),
+            spec.short_title.to_string(),
+            spec.metric.to_string(),
+            spec.log_y,
+        )
+    }
+}
+
+/// Builds a compare view of the metric `metric`.
+fn compare_view(title: String, short_title: String, metric: String, log_y: bool) -> ChartView {
+    ChartView {
+        lines: vec![MetricLine {
+            metric,
+            role: Role::Run(0),
+            name: title.clone(),
+            short_name: short_title.clone(),
+        }],
+        title,
+        short_title,
+        log_y,
+        references: Vec::new(),
+    }
+}
+
+pub(super) fn compare_views(presets: &[&Preset], slot: ChartSlot) -> Vec<ChartView> {
+    let view = |title: &str, short: &str, metric: &str, log_y: bool| {
+        compare_view(title.into(), short.into(), metric.into(), log_y)
+    };
+    match slot {
+        ChartSlot::Loss => vec![
+            ChartView::from(&COMPARE_CHARTS[0]),
+            view("test loss", "test loss", "test_loss", true),
+        ],
+        ChartSlot::Change => compare_change_views(presets),
+        ChartSlot::Kernel => {
+            let mut views = Vec::new();
+            let mut chances: Vec<ReferenceLine> = Vec::new();
+            for chance in presets.iter().filter_map(|p| teacher_chance(p)) {
+                if !chances.contains(&chance) {
+                    chances.push(chance);
+                }
+            }
+            if !chances.is_empty() {
+                let mut teacher = view("teacher alignment", "teacher", TEACHER_ALIGNMENT, false);
+                teacher.references = chances;
+                views.push(teacher);
+            }
+            views.push(ChartView::from(&COMPARE_CHARTS[2]));
+            views.push(view(
+                "kernel change",
+                "kernel change",
+                "kernel_change",
+                false,
+            ));
+            views.push(view(
+                "kernel-target alignment",
+                "kernel align.",
+                "kernel_alignment",
+                false,
+            ));
+            views
+        }
+    }
+}
+
+/// Feature change, the weight change of every layer and the readout, and
+/// for deep runs the spectral change of every layer. The deepest run sets
+/// the layer count, and shallower runs draw no line in the views of the
+/// layers they lack.
+fn compare_change_views(presets: &[&Preset]) -> Vec<ChartView> {
+    let depth = presets.iter().map(|p| p.model.depth).max().unwrap_or(1);
+    let mut views = vec![ChartView::from(&COMPARE_CHARTS[1])];
+    for layer in 1..=depth {
+        let name = if depth == 1 {
+            "W".to_string()
+        } else {
+            format!("W{layer}")
+        };
+        views.push(compare_view(
+            format!("weight change {name}"),
+            format!("{name} change"),
+            layer_metric(layer, false),
+            false,
+        ));
+    }
+    views.push(compare_view(
+        "weight change a (readout)".into(),
+        "a change".into(),
+        "weight_change_a".into(),
+        false,
+    ));
+    if depth > 1 {
+        for layer in 1..=depth {
+            views.push(compare_view(
+                format!("spectral change W{layer}"),
+                format!("W{layer} spectral"),
+                layer_metric(layer, true),
+                false,
+            ));
+        }
+    }
+    views
 }
