@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Soak test of the TUI. It runs lazyrich inside a shell in a detached tmux
 # session for SOAK_SECONDS (default 1800). It presses keys that switch
-# presets, scalings, widths and optimisers and resizes the window, and it
-# samples the resident set size (VmRSS in /proc/PID/status). Every two
+# presets, scalings, widths, optimisers and chart metrics (m, M and Tab,
+# also in compare mode), resizes the window, and samples the resident set
+# size (VmRSS in /proc/PID/status). Every two
 # minutes it suspends with Ctrl-Z and resumes with `fg`. At the end it
 # quits with `q` and checks that the process exited with status 0, that the
 # log contains no panic, and that the terminal is usable again: canonical mode
@@ -77,7 +78,7 @@ done
 echo "soak: lazyrich pid $pid, $duration s, files in $dir"
 
 echo "seconds,rss_kib" >"$rss_file"
-keys=(1 s w W s 2 ']' '[' l + - r 3 s W w 4 ' ' ' ' 5 p s l 1 '?' '?')
+keys=(1 s w W s 2 ']' '[' l + - r 3 s W w 4 ' ' ' ' 5 p s l 1 '?' '?' 6 m m $'\t' M 8 m $'\t' M c m)
 sizes=("120 40" "80 24" "200 60" "60 16" "40 10" "1 1" "100 30")
 start=$(date +%s)
 next_sample=0

@@ -354,14 +354,18 @@ fn loop_compare_draws_each_run() {
         });
         harness.send_snapshot(run, update);
     }
-    harness.run(delayed(vec![key('q')]));
+    // m shows the test loss in the focused loss chart, and Tab then m the
+    // weight change in the change chart.
+    let tab = Ok(Event::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)));
+    harness.run(then_quit(vec![key('m'), tab, key('m')]));
     let screen = harness.screen();
-    assert!(screen.contains(" train loss (log) "), "{screen}");
-    assert!(screen.contains(" feature change "), "{screen}");
-    assert!(screen.contains(" kernel distance "), "{screen}");
+    assert!(screen.contains(" test loss 2/2 (log) "), "{screen}");
+    assert!(screen.contains(" ▶ weight change W 2/3 "), "{screen}");
+    assert!(screen.contains(" kernel distance 1/3 "), "{screen}");
+    assert!(screen.contains("weight change W (2/3)"), "{screen}");
     assert!(screen.contains("step 390, 390"), "{screen}");
-    assert!(screen.contains("standard"), "{screen}");
-    assert!(screen.contains("mean-field"), "{screen}");
+    assert!(screen.contains("━ standard 0.1"), "{screen}");
+    assert!(screen.contains("━ mean-field 0.1"), "{screen}");
 }
 
 #[test]

@@ -32,6 +32,14 @@ pub enum Action {
     ToggleHelp,
     /// Show or hide the theory overlays of the function view.
     ToggleOverlays,
+    /// Move the focus to the next metric chart (`forward`) or the previous.
+    FocusChart {
+        forward: bool,
+    },
+    /// Show the next (`forward`) or previous metric in the focused chart.
+    CycleChartMetric {
+        forward: bool,
+    },
     /// Enter compare mode against the other scaling, or leave it.
     ToggleCompare,
     /// Write the runs' metrics, predictions and charts to a new folder. The

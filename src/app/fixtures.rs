@@ -233,3 +233,79 @@ pub fn compare_app(steps: u64) -> crate::app::App {
     }
     app
 }
+
+/// Builds an app on `sample_preset` with a catalog of three presets:
+/// `lazy-1d`, `rich-1d` (the sample) and `bayes-1d`.
+pub fn catalog_app() -> crate::app::App {
+    let catalog = vec![
+        named_preset("lazy-1d"),
+        sample_preset(),
+        named_preset("bayes-1d"),
+    ];
+    crate::app::App::new(sample_preset(), catalog)
+}
+
+/// Returns the one preset of a restart of a single run, and panics on any
+/// other effect.
+pub fn restarted_preset(effect: Option<crate::app::Effect>) -> Preset {
+    match effect {
+        Some(crate::app::Effect::Restart(presets)) if presets.len() == 1 => {
+            presets.into_iter().next().expect("one preset")
+        }
+        other => panic!("expected a restart of one run, got {other:?}"),
+    }
+}
+
+/// Returns the presets of a restart, and panics on any other effect.
+pub fn run_presets(effect: Option<crate::app::Effect>) -> Vec<Preset> {
+    match effect {
+        Some(crate::app::Effect::Restart(presets)) => presets,
+        other => panic!("expected a restart, got {other:?}"),
+    }
+}
+
+/// Builds `sample_preset` with `depth` hidden layers.
+pub fn deep_preset(depth: usize) -> Preset {
+    let mut preset = named_preset("rich-deep");
+    preset.model.depth = depth;
+    preset
+}
+
+/// Builds `sample_preset` on teacher data: `neurons` teacher directions in
+/// `input_dim` dimensions.
+pub fn teacher_preset(neurons: usize, input_dim: usize) -> Preset {
+    let mut preset = named_preset("teacher");
+    preset.data.kind = DataKind::Teacher;
+    preset.data.teacher.neurons = neurons;
+    preset.data.teacher.input_dim = input_dim;
+    preset
+}
+
+/// Builds `sample_row(step)` with the per-layer change of a network of
+/// `depth` hidden layers. Layer `l` approaches `l / 100` in the Frobenius
+/// ratio and `l / 10` in the spectral one. With `teacher`, the teacher
+/// alignment rises from 1/16 towards 0.5.
+pub fn rich_row(step: u64, depth: usize, teacher: bool) -> MetricRow {
+    let growth = 1.0 - (-(step as f64) / 500.0).exp();
+    let hidden_weight_change = (2..=depth)
+        .map(|l| crate::train::snapshot::LayerChange {
+            frobenius: l as f64 / 100.0 * growth,
+            spectral: l as f64 / 10.0 * growth,
+        })
+        .collect();
+    MetricRow {
+        weight_change_w_spectral: 0.1 * growth,
+        teacher_alignment: teacher.then_some(1.0 / 16.0 + (0.5 - 1.0 / 16.0) * growth),
+        hidden_weight_change,
+        ..sample_row(step)
+    }
+}
+
+/// Sends run `run` of `app` one snapshot of generation `generation` with
+/// `rows` and the run information of `sample_info`.
+pub fn feed_rows(app: &mut crate::app::App, run: usize, generation: u64, rows: Vec<MetricRow>) {
+    let mut snapshot = sample_snapshot(generation, Some(sample_info()), 0..0);
+    snapshot.step = rows.last().map_or(0, |row| row.step);
+    snapshot.rows = rows;
+    app.update(crate::app::Action::Snapshot(run, Box::new(snapshot)));
+}

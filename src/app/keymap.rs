@@ -20,6 +20,8 @@ pub fn action_for_key(key: KeyEvent) -> Option<Action> {
     }
     match key.code {
         KeyCode::Esc => Some(Action::Cancel),
+        KeyCode::Tab => Some(Action::FocusChart { forward: true }),
+        KeyCode::BackTab => Some(Action::FocusChart { forward: false }),
         KeyCode::Char(c) => action_for_char(c),
         _ => None,
     }
@@ -43,6 +45,8 @@ fn action_for_char(c: char) -> Option<Action> {
         '?' => Action::ToggleHelp,
         'o' => Action::ToggleOverlays,
         'c' => Action::ToggleCompare,
+        'm' => Action::CycleChartMetric { forward: true },
+        'M' => Action::CycleChartMetric { forward: false },
         'e' => Action::Export,
         '1'..='9' => Action::SelectPreset(c as usize - '1' as usize),
         _ => return None,
@@ -65,7 +69,7 @@ mod tests {
 
     #[test]
     fn keymap_maps_every_key() {
-        let cases: [(KeyCode, &str); 20] = [
+        let cases: [(KeyCode, &str); 24] = [
             (KeyCode::Char('q'), "Some(Quit)"),
             (KeyCode::Esc, "Some(Cancel)"),
             (KeyCode::Char(' '), "Some(TogglePause)"),
@@ -86,6 +90,16 @@ mod tests {
             (KeyCode::Char('o'), "Some(ToggleOverlays)"),
             (KeyCode::Char('c'), "Some(ToggleCompare)"),
             (KeyCode::Char('e'), "Some(Export)"),
+            (KeyCode::Tab, "Some(FocusChart { forward: true })"),
+            (KeyCode::BackTab, "Some(FocusChart { forward: false })"),
+            (
+                KeyCode::Char('m'),
+                "Some(CycleChartMetric { forward: true })",
+            ),
+            (
+                KeyCode::Char('M'),
+                "Some(CycleChartMetric { forward: false })",
+            ),
         ];
         for (code, expected) in cases {
             assert_eq!(describe(action_for_key(press(code))), expected, "{code:?}");

@@ -1,15 +1,17 @@
-//! The three metric charts: loss, weight and feature change, kernel metrics.
+//! The metric charts of a single run, and the step plot that every metric
+//! chart draws with.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Block, Borders, Chart, Dataset, GraphType, Paragraph};
+use ratatui::layout::Rect;
+use ratatui::text::Span;
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 
 use super::axis::{self, AxisScale};
-use super::format::format_value;
+use super::chart_legend::ViewPlace;
+use super::chart_plot::{PlottedLine, render_view};
+use super::chart_views::ChartView;
 use super::theme::{Role, Theme};
-use crate::app::App;
-use crate::app::history::Series;
+use crate::app::history::MetricHistories;
 
 /// One plotted metric: its column name, role, and legend names.
 #[derive(Clone, Copy, Debug)]
@@ -98,77 +100,31 @@ pub const KERNEL_CHART: ChartSpec = ChartSpec {
     log_y: false,
 };
 
-/// Points of one series ready to plot, and its legend values.
-struct Plotted<'a> {
-    spec: &'a SeriesSpec,
-    points: Vec<(f64, f64)>,
-    latest: Option<f64>,
-    non_finite: u64,
-}
-
-fn plotted_series<'a>(app: &App, spec: &'a SeriesSpec, log_y: bool) -> Plotted<'a> {
-    let series: Option<&Series> = app.histories().metric(spec.metric);
-    let mut points = series.map(Series::line_points).unwrap_or_default();
-    if log_y {
-        points = points
-            .into_iter()
-            .filter(|p| p.1 > 0.0)
-            .map(|(x, y)| (x, y.log10()))
-            .collect();
-    }
-    Plotted {
-        spec,
-        points,
-        latest: series.and_then(Series::latest),
-        non_finite: series.map_or(0, Series::non_finite_count),
-    }
-}
-
-/// Draws the chart described by `spec` from the app's histories.
+/// Draws `view` of a single run from `histories`, one line per metric of
+/// the view, with the title that `place` selects.
 pub fn render_metric_chart(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    histories: &MetricHistories,
     theme: &Theme,
-    spec: &ChartSpec,
+    view: &ChartView,
+    place: ViewPlace,
 ) {
-    let plotted: Vec<Plotted> = spec
-        .series
+    let lines: Vec<PlottedLine> = view
+        .lines
         .iter()
-        .map(|s| plotted_series(app, s, spec.log_y))
+        .map(|line| {
+            let series = histories.metric(&line.metric);
+            PlottedLine::new(line.role, &line.name, &line.short_name, series, view.log_y)
+        })
         .collect();
-    let title = chart_title(spec, &plotted, theme, area.width.saturating_sub(2));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .title(title);
-
-    if plotted.iter().all(|p| p.points.is_empty()) {
-        let has_rows = step_range(app, spec).is_some();
-        let text = if has_rows && spec.log_y {
-            "no positive values to plot"
-        } else {
-            "waiting for data"
-        };
-        let message = Paragraph::new(text)
-            .style(theme.dim())
-            .alignment(Alignment::Center)
-            .block(block);
-        frame.render_widget(message, area);
-        return;
-    }
-
-    let lines: Vec<(Role, &[(f64, f64)])> = plotted
-        .iter()
-        .map(|p| (p.spec.role, p.points.as_slice()))
-        .collect();
-    let steps = step_range(app, spec);
-    render_step_lines(frame, area, block, &lines, spec.log_y, steps, theme);
+    render_view(frame, area, theme, view, place, &lines);
 }
 
 /// Draws one line per `(role, points)` over steps inside `block`. The y
 /// axis fits every point, with power-of-ten labels when `log_y` (the points
-/// are then `log10` values); the x axis spans `steps`.
+/// are then `log10` values); the x axis spans `steps`, as
+/// [`axis::step_axis`] sets it.
 pub(crate) fn render_step_lines(
     frame: &mut Frame,
     area: Rect,
@@ -206,14 +162,6 @@ pub(crate) fn render_step_lines(
     frame.render_widget(chart, area);
 }
 
-/// Steps covered by any series of the chart.
-fn step_range(app: &App, spec: &ChartSpec) -> Option<(u64, u64)> {
-    spec.series
-        .iter()
-        .filter_map(|s| app.histories().metric(s.metric)?.step_range())
-        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
-}
-
 /// Note that `count` NaN or infinite values were left out of a plot.
 pub(crate) fn non_finite_note(count: u64) -> String {
     format!("{count} NaN/inf skipped")
@@ -231,66 +179,6 @@ pub(crate) fn styled_axis(scale: AxisScale, theme: &Theme) -> Axis<'static> {
         .style(theme.dim())
 }
 
-/// How much of each series the inline legend shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum LegendForm {
-    NameAndValue,
-    Name,
-    ShortName,
-}
-
-fn legend_label(plotted: &Plotted, form: LegendForm) -> String {
-    match (form, plotted.latest) {
-        (LegendForm::NameAndValue, Some(value)) => {
-            format!(" {} {} ", plotted.spec.name, format_value(value))
-        }
-        (LegendForm::NameAndValue | LegendForm::Name, _) => format!(" {} ", plotted.spec.name),
-        (LegendForm::ShortName, _) => format!(" {} ", plotted.spec.short_name),
-    }
-}
-
-/// Title with an inline legend. It uses the longest form that fits `width`
-/// and falls back to short names, which the border may then cut off.
-fn chart_title(spec: &ChartSpec, plotted: &[Plotted], theme: &Theme, width: u16) -> Line<'static> {
-    let heading = if spec.log_y {
-        format!(" {} (log) ", spec.title)
-    } else {
-        format!(" {} ", spec.title)
-    };
-    let non_finite: u64 = plotted.iter().map(|p| p.non_finite).sum();
-    let warning = (non_finite > 0).then(|| format!("{} ", non_finite_note(non_finite)));
-    let fixed = heading.chars().count() + warning.as_ref().map_or(0, |w| w.chars().count());
-
-    let forms = [
-        LegendForm::NameAndValue,
-        LegendForm::Name,
-        LegendForm::ShortName,
-    ];
-    let form = forms
-        .into_iter()
-        .find(|form| {
-            // Each entry is a one-column swatch plus its label.
-            let length: usize = plotted
-                .iter()
-                .map(|p| 1 + legend_label(p, *form).chars().count())
-                .sum();
-            fixed + length <= usize::from(width)
-        })
-        .unwrap_or(LegendForm::ShortName);
-
-    // The warning comes before the legend so that a narrow border cuts the
-    // legend, not the warning.
-    let mut spans = vec![Span::styled(heading, theme.bold())];
-    if let Some(text) = warning {
-        spans.push(Span::styled(text, theme.style(Role::Warning)));
-    }
-    for p in plotted {
-        spans.push(theme.swatch(p.spec.role));
-        spans.push(Span::raw(legend_label(p, form)));
-    }
-    Line::from(spans)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,6 +189,7 @@ mod tests {
     use crate::app::{Action, App};
     use crate::train::snapshot::{MetricRow, RunState, Snapshot};
     use crate::ui::ColorDepth;
+    use crate::ui::chart_legend::ViewPlace;
 
     const COLOR: Theme = Theme {
         depth: ColorDepth::Ansi16,
@@ -324,7 +213,14 @@ mod tests {
 
     fn render_chart(app: &App, spec: &ChartSpec, width: u16, height: u16) -> Vec<String> {
         let buffer = render_with(width, height, |frame| {
-            render_metric_chart(frame, frame.area(), app, &COLOR, spec);
+            render_metric_chart(
+                frame,
+                frame.area(),
+                app.histories(),
+                &COLOR,
+                &ChartView::from(spec),
+                ViewPlace::ONLY,
+            );
         });
         buffer_lines(&buffer)
     }
@@ -333,7 +229,14 @@ mod tests {
     fn loss_chart_draws_log_axis() {
         let app = app_with_history(sample_info(), 300);
         let buffer = render_with(60, 12, |frame| {
-            render_metric_chart(frame, frame.area(), &app, &COLOR, &LOSS_CHART);
+            render_metric_chart(
+                frame,
+                frame.area(),
+                app.histories(),
+                &COLOR,
+                &ChartView::from(&LOSS_CHART),
+                ViewPlace::ONLY,
+            );
         });
         let text = buffer_lines(&buffer).join("\n");
         assert!(text.contains(" loss (log) "), "{text}");
@@ -351,7 +254,14 @@ mod tests {
         let app = app_with_history(sample_info(), 300);
         for spec in [LOSS_CHART, CHANGE_CHART, KERNEL_CHART] {
             let buffer = render_with(50, 10, |frame| {
-                render_metric_chart(frame, frame.area(), &app, &COLOR, &spec);
+                render_metric_chart(
+                    frame,
+                    frame.area(),
+                    app.histories(),
+                    &COLOR,
+                    &ChartView::from(&spec),
+                    ViewPlace::ONLY,
+                );
             });
             let text = buffer_lines(&buffer).join("\n");
             assert!(text.contains(spec.title), "{text}");
@@ -439,7 +349,14 @@ mod tests {
             .collect();
         let app = app_with_rows(rows);
         let buffer = render_with(60, 12, |frame| {
-            render_metric_chart(frame, frame.area(), &app, &COLOR, &CHANGE_CHART);
+            render_metric_chart(
+                frame,
+                frame.area(),
+                app.histories(),
+                &COLOR,
+                &ChartView::from(&CHANGE_CHART),
+                ViewPlace::ONLY,
+            );
         });
         let text = buffer_lines(&buffer).join("\n");
         assert!(!text.contains("inf"), "{text}");
@@ -459,7 +376,14 @@ mod tests {
                 ascii: false,
             };
             let buffer = render_with(60, 12, |frame| {
-                render_metric_chart(frame, frame.area(), &app, &theme, &KERNEL_CHART);
+                render_metric_chart(
+                    frame,
+                    frame.area(),
+                    app.histories(),
+                    &theme,
+                    &ChartView::from(&KERNEL_CHART),
+                    ViewPlace::ONLY,
+                );
             });
             // Colours of the plotted braille cells, first seen first.
             let mut colours = Vec::new();
@@ -492,10 +416,11 @@ mod tests {
     #[test]
     fn legend_shortens_when_narrow() {
         let app = app_with_history(sample_info(), 50);
+        // The legend is the bottom border, row 7 of 8.
         let wide = render_chart(&app, &KERNEL_CHART, 90, 8);
-        assert!(wide[0].contains("distance 0."), "{}", wide[0]);
-        let narrow = render_chart(&app, &KERNEL_CHART, 40, 8);
-        assert!(narrow[0].contains("dist"), "{}", narrow[0]);
-        assert!(!narrow[0].contains("distance"), "{}", narrow[0]);
+        assert!(wide[7].contains("distance 0."), "{}", wide[7]);
+        let narrow = render_chart(&app, &KERNEL_CHART, 30, 8);
+        assert!(narrow[7].contains("dist"), "{}", narrow[7]);
+        assert!(!narrow[7].contains("distance"), "{}", narrow[7]);
     }
 }

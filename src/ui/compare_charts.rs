@@ -1,21 +1,24 @@
-//! Metric charts of compare mode: one metric per chart, one line per run,
-//! each run in its colour from [`super::theme::run_series`].
+//! Metric charts of compare mode and the views they cycle through: one
+//! metric per view, one line per run, each run in its colour from
+//! [`super::theme::run_series`].
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::layout::Rect;
 
-use super::charts::render_step_lines;
-use super::format::format_value;
+use super::chart_legend::ViewPlace;
+use super::chart_plot::{PlottedLine, render_view};
+use super::chart_views::{ChartView, MetricLine, ReferenceLine, layer_metric, teacher_chance};
 use super::theme::{Role, Theme};
+use crate::app::chart_focus::ChartSlot;
+use crate::app::history::TEACHER_ALIGNMENT;
 use crate::app::run_slot::RunSlot;
+use crate::config::types::Preset;
 
 /// A chart of one metric across the runs.
 #[derive(Clone, Copy, Debug)]
 pub struct CompareChartSpec {
     pub title: &'static str,
-    /// Title used when the full one leaves no room for the legend.
+    /// Title used when the full one does not fit.
     pub short_title: &'static str,
     /// Column name, one of `METRIC_NAMES`.
     pub metric: &'static str,
@@ -23,13 +26,14 @@ pub struct CompareChartSpec {
     pub log_y: bool,
 }
 
-/// The three charts of compare mode: the training loss, how far the hidden
-/// features moved, and how far the empirical NTK rotated. These are the
-/// metrics that tell a lazy run from a rich one.
+/// The training loss, how far the hidden features moved, and how far the
+/// empirical NTK rotated: the metrics that tell a lazy run from a rich one.
+/// An export draws these, and the TUI's compare charts cycle through them
+/// and more (see [`super::chart_views`]).
 pub const COMPARE_CHARTS: [CompareChartSpec; 3] = [
     CompareChartSpec {
         title: "train loss",
-        short_title: "loss",
+        short_title: "train loss",
         metric: "train_loss",
         log_y: true,
     },
@@ -41,130 +45,141 @@ pub const COMPARE_CHARTS: [CompareChartSpec; 3] = [
     },
     CompareChartSpec {
         title: "kernel distance",
-        short_title: "kernel",
+        short_title: "kernel dist.",
         metric: "kernel_distance",
         log_y: false,
     },
 ];
 
-/// Points of one run's series ready to plot, and its legend value.
-struct RunLine<'a> {
-    label: &'a str,
-    role: Role,
-    points: Vec<(f64, f64)>,
-    latest: Option<f64>,
-    non_finite: u64,
-}
-
-fn run_line<'a>(index: usize, run: &'a RunSlot, spec: &CompareChartSpec) -> RunLine<'a> {
-    let series = run.histories().metric(spec.metric);
-    let mut points = series.map(|s| s.line_points()).unwrap_or_default();
-    if spec.log_y {
-        points = points
-            .into_iter()
-            .filter(|p| p.1 > 0.0)
-            .map(|(x, y)| (x, y.log10()))
-            .collect();
-    }
-    RunLine {
-        label: run.label(),
-        role: Role::Run(index),
-        points,
-        latest: series.and_then(|s| s.latest()),
-        non_finite: series.map_or(0, |s| s.non_finite_count()),
-    }
-}
-
-/// Draws the chart `spec` with one line per run of `runs`.
+/// Draws `view` with one line per run of `runs`, each in its run's colour
+/// and named by its label. Only the first metric of `view` is drawn,
+/// because compare views have one.
 pub fn render_compare_chart(
     frame: &mut Frame,
     area: Rect,
     runs: &[RunSlot],
     theme: &Theme,
-    spec: &CompareChartSpec,
+    view: &ChartView,
+    place: ViewPlace,
 ) {
-    let lines: Vec<RunLine> = runs
+    let Some(metric) = view.lines.first() else {
+        return;
+    };
+    let lines: Vec<PlottedLine> = runs
         .iter()
         .enumerate()
-        .map(|(i, run)| run_line(i, run, spec))
+        .map(|(index, run)| {
+            let series = run.histories().metric(&metric.metric);
+            let label = run.label();
+            PlottedLine::new(Role::Run(index), label, label, series, view.log_y)
+        })
         .collect();
-    let title = compare_title(spec, &lines, theme, area.width.saturating_sub(2));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_set(theme.border_set())
-        .title(title);
-    if lines.iter().all(|l| l.points.is_empty()) {
-        let message = Paragraph::new("waiting for data")
-            .style(theme.dim())
-            .alignment(Alignment::Center)
-            .block(block);
-        frame.render_widget(message, area);
-        return;
-    }
-
-    let steps = runs
-        .iter()
-        .filter_map(|run| run.histories().metric(spec.metric)?.step_range())
-        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
-    let plotted: Vec<(Role, &[(f64, f64)])> = lines
-        .iter()
-        .map(|l| (l.role, l.points.as_slice()))
-        .collect();
-    render_step_lines(frame, area, block, &plotted, spec.log_y, steps, theme);
+    render_view(frame, area, theme, view, place, &lines);
 }
 
-/// Title with an inline legend: each run's swatch, label and latest value.
-/// When that does not fit `width`, the values go first and then the title
-/// shrinks to its short form. The run labels stay, because only they
-/// identify the lines.
-fn compare_title(
-    spec: &CompareChartSpec,
-    lines: &[RunLine],
-    theme: &Theme,
-    width: u16,
-) -> Line<'static> {
-    let heading = |title: &str| {
-        if spec.log_y {
-            format!(" {title} (log) ")
-        } else {
-            format!(" {title} ")
-        }
-    };
-    let non_finite: u64 = lines.iter().map(|l| l.non_finite).sum();
-    let warning = (non_finite > 0).then(|| format!("{non_finite} non-finite "));
-    let label = |line: &RunLine, values: bool| match (values, line.latest) {
-        (true, Some(value)) => format!(" {} {} ", line.label, format_value(value)),
-        _ => format!(" {} ", line.label),
-    };
-    let warning_width = warning.as_ref().map_or(0, |w| w.chars().count());
-    let legend_width = |values: bool| -> usize {
-        lines
-            .iter()
-            .map(|l| 1 + label(l, values).chars().count())
-            .sum()
-    };
-    let fits = |title: &str, values: bool| {
-        let total = heading(title).chars().count() + warning_width + legend_width(values);
-        total <= usize::from(width)
-    };
-    let forms = [
-        (spec.title, true),
-        (spec.title, false),
-        (spec.short_title, false),
-    ];
-    let (title, values) = forms
-        .into_iter()
-        .find(|(title, values)| fits(title, *values))
-        .unwrap_or((spec.short_title, false));
-    let heading = heading(title);
+impl From<&CompareChartSpec> for ChartView {
+    fn from(spec: &CompareChartSpec) -> ChartView {
+        compare_view(
+            spec.title.to_string(),
+            spec.short_title.to_string(),
+            spec.metric.to_string(),
+            spec.log_y,
+        )
+    }
+}
 
-    let mut spans = vec![Span::styled(heading, theme.bold())];
-    if let Some(text) = warning {
-        spans.push(Span::styled(text, theme.style(Role::Warning)));
+/// Builds a compare view of the metric `metric`.
+fn compare_view(title: String, short_title: String, metric: String, log_y: bool) -> ChartView {
+    ChartView {
+        lines: vec![MetricLine {
+            metric,
+            role: Role::Run(0),
+            name: title.clone(),
+            short_name: short_title.clone(),
+        }],
+        title,
+        short_title,
+        log_y,
+        references: Vec::new(),
     }
-    for line in lines {
-        spans.push(theme.swatch(line.role));
-        spans.push(Span::raw(label(line, values)));
+}
+
+pub(super) fn compare_views(presets: &[&Preset], slot: ChartSlot) -> Vec<ChartView> {
+    let view = |title: &str, short: &str, metric: &str, log_y: bool| {
+        compare_view(title.into(), short.into(), metric.into(), log_y)
+    };
+    match slot {
+        ChartSlot::Loss => vec![
+            ChartView::from(&COMPARE_CHARTS[0]),
+            view("test loss", "test loss", "test_loss", true),
+        ],
+        ChartSlot::Change => compare_change_views(presets),
+        ChartSlot::Kernel => {
+            let mut views = Vec::new();
+            let mut chances: Vec<ReferenceLine> = Vec::new();
+            for chance in presets.iter().filter_map(|p| teacher_chance(p)) {
+                if !chances.contains(&chance) {
+                    chances.push(chance);
+                }
+            }
+            if !chances.is_empty() {
+                let mut teacher = view("teacher alignment", "teacher", TEACHER_ALIGNMENT, false);
+                teacher.references = chances;
+                views.push(teacher);
+            }
+            views.push(ChartView::from(&COMPARE_CHARTS[2]));
+            views.push(view(
+                "kernel change",
+                "kernel change",
+                "kernel_change",
+                false,
+            ));
+            views.push(view(
+                "kernel-target alignment",
+                "kernel align.",
+                "kernel_alignment",
+                false,
+            ));
+            views
+        }
     }
-    Line::from(spans)
+}
+
+/// Feature change, the weight change of every layer and the readout, and
+/// for deep runs the spectral change of every layer. The deepest run sets
+/// the layer count, and shallower runs draw no line in the views of the
+/// layers they lack.
+fn compare_change_views(presets: &[&Preset]) -> Vec<ChartView> {
+    let depth = presets.iter().map(|p| p.model.depth).max().unwrap_or(1);
+    let mut views = vec![ChartView::from(&COMPARE_CHARTS[1])];
+    for layer in 1..=depth {
+        let name = if depth == 1 {
+            "W".to_string()
+        } else {
+            format!("W{layer}")
+        };
+        views.push(compare_view(
+            format!("weight change {name}"),
+            format!("{name} change"),
+            layer_metric(layer, false),
+            false,
+        ));
+    }
+    views.push(compare_view(
+        "weight change a (readout)".into(),
+        "a change".into(),
+        "weight_change_a".into(),
+        false,
+    ));
+    if depth > 1 {
+        for layer in 1..=depth {
+            views.push(compare_view(
+                format!("spectral change W{layer}"),
+                format!("W{layer} spectral"),
+                layer_metric(layer, true),
+                false,
+            ));
+        }
+    }
+    views
 }

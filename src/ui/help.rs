@@ -7,24 +7,27 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::theme::Theme;
 
-/// Key bindings and what they do, in the order shown.
-pub const KEY_BINDINGS: [(&str, &str); 13] = [
+/// Key bindings and what they do, in the order shown. The 14 rows and the
+/// border fill the 16 rows of the smallest terminal the TUI draws in, so a
+/// new key has to share a row.
+pub const KEY_BINDINGS: [(&str, &str); 14] = [
     ("space", "pause or resume training"),
     ("r", "restart from a new initialisation"),
     (
         "1-9 p",
         "load the bundled preset at that position / the next",
     ),
-    ("s", "cycle scaling (one run only)"),
-    ("[ ]", "halve / double gamma0 (one run only)"),
+    ("s [ ]", "cycle scaling / halve, double gamma0 (one run)"),
     ("w W", "halve / double the width (1 to 65536)"),
     ("l", "switch between GD and Langevin"),
     ("+ -", "double / halve the learning rate eta0"),
     ("c", "compare with the other scaling, or leave compare mode"),
     ("o", "show or hide the theory overlays"),
+    ("Tab", "focus the next chart (Shift-Tab: previous)"),
+    ("m M", "next / previous metric of the focused chart"),
+    ("e", "export metrics and charts to a new folder"),
     ("?", "show or hide this help"),
-    ("Esc", "close this help, or quit"),
-    ("q Ctrl-C", "quit"),
+    ("q Esc", "quit (also Ctrl-C); Esc first closes this help"),
 ];
 
 /// Width of the key column.

@@ -6,6 +6,9 @@
 pub mod accuracy_view;
 pub mod axis;
 pub mod capabilities;
+pub mod chart_legend;
+mod chart_plot;
+pub mod chart_views;
 pub mod charts;
 pub mod compare_charts;
 pub mod compare_view;
@@ -26,7 +29,10 @@ use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::App;
+use crate::app::chart_focus::ChartSlot;
 pub use capabilities::ColorDepth;
+use chart_legend::ViewPlace;
+use chart_views::ChartView;
 pub use theme::Theme;
 
 /// Smallest terminal that shows the panels. At 60x16 each metric chart
@@ -64,19 +70,35 @@ fn render_panels(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
     render_main_view(frame, left, app, theme);
 
-    let [loss, change, kernel] = Layout::vertical([Constraint::Ratio(1, 3); 3]).areas(right);
-    if app.is_comparing() {
-        for (area, spec) in [loss, change, kernel]
-            .into_iter()
-            .zip(&compare_charts::COMPARE_CHARTS)
-        {
-            compare_charts::render_compare_chart(frame, area, app.runs(), theme, spec);
+    let areas: [Rect; 3] = Layout::vertical([Constraint::Ratio(1, 3); 3]).areas(right);
+    render_metric_charts(frame, areas, app, theme);
+}
+
+/// Draws the three metric charts, each on the view that the app selected
+/// for it. The focus marker appears only on a chart with more than one
+/// view, because only there do `m` and `M` do anything.
+fn render_metric_charts(frame: &mut Frame, areas: [Rect; 3], app: &App, theme: &Theme) {
+    let views: Vec<Vec<ChartView>> = ChartSlot::ALL
+        .iter()
+        .map(|slot| app.chart_views(*slot))
+        .collect();
+    let selection = app.chart_selection();
+    for ((slot, area), list) in ChartSlot::ALL.into_iter().zip(areas).zip(&views) {
+        let index = selection.view_index(slot, list.len());
+        let Some(view) = list.get(index) else {
+            continue;
+        };
+        let place = ViewPlace {
+            index,
+            count: list.len(),
+            focused: list.len() > 1 && selection.focus() == slot,
+        };
+        if app.is_comparing() {
+            compare_charts::render_compare_chart(frame, area, app.runs(), theme, view, place);
+        } else {
+            charts::render_metric_chart(frame, area, app.histories(), theme, view, place);
         }
-        return;
     }
-    charts::render_metric_chart(frame, loss, app, theme, &charts::LOSS_CHART);
-    charts::render_metric_chart(frame, change, app, theme, &charts::CHANGE_CHART);
-    charts::render_metric_chart(frame, kernel, app, theme, &charts::KERNEL_CHART);
 }
 
 /// Heat map for 2-D inputs, function view for 1-D regression, accuracy
@@ -358,13 +380,13 @@ mod tests {
         let text = screen(&app, &COLOR, 80, 24);
         let expected = [
             "compare mean-field vs standard",
-            // At 80 columns the chart titles take their short forms, so
-            // that the run labels fit.
-            " loss (log) ━ mean-field ━ standard ",
-            " features ━ mean-field ━ standard ",
-            " kernel ━ mean-field ━ standard ",
-            "mean-field",
-            "standard",
+            // Each chart names its metric and view on the top border, with
+            // the focus marker on the first, and its runs on the bottom one.
+            " ▶ train loss 1/2 (log) ",
+            " feature change 1/3 ",
+            " kernel distance 1/3 ",
+            "━ mean-field 0.245 ━ standard 0.025 ",
+            "━ mean-field 0.098 ━ standard 9.8e-3 ",
             " function ",
         ];
         for needle in expected {

@@ -99,7 +99,8 @@ pub fn role_color(role: Role, depth: ColorDepth) -> Color {
         | Role::WeightChangeW
         | Role::KernelDistance
         | Role::Network
-        | Role::Accuracy => series_color(depth, 0),
+        | Role::Accuracy
+        | Role::TeacherAlignment => series_color(depth, 0),
         Role::TestLoss
         | Role::WeightChangeA
         | Role::KernelChange
@@ -110,11 +111,14 @@ pub fn role_color(role: Role, depth: ColorDepth) -> Color {
         }
         Role::TrainingPoints => series_color(depth, 3),
         Role::Run(index) => series_color(depth, index),
+        // Layers 1 to 4 of a per-layer chart take slots 0 to 3.
+        Role::Layer(layer) => series_color(depth, layer.saturating_sub(1)),
         Role::GpBand => accents.band,
         // The linearised curve belongs to gradient descent and the sample
         // to Langevin, so the two never share a view.
         Role::Sample | Role::Linearized => accents.sample,
         Role::Warning => accents.warning,
+        Role::Chance => accents.dim,
     }
 }
 

@@ -34,6 +34,12 @@ pub enum Role {
     Warning,
     /// One run of compare mode, by its position; see [`run_series`].
     Run(usize),
+    /// Weight change of hidden layer `l` (1-based) in a per-layer chart.
+    Layer(usize),
+    /// Fraction of the first layer in the teacher subspace.
+    TeacherAlignment,
+    /// A fixed reference level, such as the teacher alignment's chance value.
+    Chance,
 }
 
 impl Role {
@@ -53,6 +59,13 @@ impl Role {
             Role::Linearized => '~',
             Role::Warning => '!',
             Role::Run(index) => run_series(index).marker,
+            // The layer number itself, in base 36 past layer 9.
+            Role::Layer(layer) => u32::try_from(layer % 36)
+                .ok()
+                .and_then(|digit| char::from_digit(digit, 36))
+                .unwrap_or('?'),
+            Role::TeacherAlignment => '*',
+            Role::Chance => '.',
         }
     }
 }
@@ -103,6 +116,8 @@ pub struct Glyphs {
     pub lambda_min: &'static str,
     pub plus_minus: &'static str,
     pub separator: &'static str,
+    /// Marks the chart that the metric keys act on.
+    pub focus: &'static str,
 }
 
 const UNICODE_GLYPHS: Glyphs = Glyphs {
@@ -112,6 +127,7 @@ const UNICODE_GLYPHS: Glyphs = Glyphs {
     lambda_min: "λmin",
     plus_minus: "±",
     separator: " │ ",
+    focus: "▶",
 };
 
 const ASCII_GLYPHS: Glyphs = Glyphs {
@@ -121,6 +137,7 @@ const ASCII_GLYPHS: Glyphs = Glyphs {
     lambda_min: "lambda_min",
     plus_minus: "+/-",
     separator: " | ",
+    focus: ">",
 };
 
 /// Borders drawn with `+`, `-` and `|`.
@@ -342,6 +359,7 @@ mod tests {
             glyphs.lambda_min,
             glyphs.plus_minus,
             glyphs.separator,
+            glyphs.focus,
         ];
         for text in all {
             assert!(text.is_ascii(), "{text}");
