@@ -1,11 +1,12 @@
 //! Infinite-width NNGP and NTK matrices of the network with `model.depth` hidden layers.
 
-use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, s};
 
 use super::closed_form::{
     PairExpectations, erf_expectations, identity_expectations, leaky_relu_expectations,
     relu_expectations,
 };
+use super::closed_form_rows::ClosedFormRows;
 use super::deep::{LayeredPoints, deep_kernel_entry};
 use super::input::AugmentedInputs;
 use super::pair::PairCovariance;
@@ -75,6 +76,8 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
     };
 
     let columns = second.len();
+    let second_variances = separate.as_ref().map(|(inputs, _)| inputs.variances());
+    let rows = ClosedFormRows::new(model, first.variances(), second_variances);
     let fill_block = |start: usize, mut nngp: ArrayViewMut2<f64>, mut ntk: ArrayViewMut2<f64>| {
         let block = start..start + nngp.nrows();
         // The symmetric case needs the upper triangle only: columns from the block's start.
@@ -82,8 +85,18 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
         let cosines = first.cosines(block.clone(), second, first_column..columns);
         for (row, i) in block.enumerate() {
             let from = if symmetric { i } else { 0 };
+            let row_pass = rows.as_ref().filter(|rows| {
+                let cosines = cosines.slice(s![row, from - first_column..]);
+                let nngp = nngp.slice_mut(s![row, from..]);
+                let ntk = ntk.slice_mut(s![row, from..]);
+                fill_contiguous_row(rows, (i, from), cosines, nngp, ntk)
+            });
+            // Second pass: the entries the row pass does not cover take the general path.
             for j in from..columns {
                 let cos = cosines[[row, j - first_column]];
+                if row_pass.is_some_and(|rows| rows.covers(i, j, cos)) {
+                    continue;
+                }
                 let pair = first.pair_from_cosine(i, second, j, cos);
                 let (k, theta) =
                     deep_kernel_entry(model, first_layers.point(i), second_layers.point(j), pair);
@@ -101,6 +114,25 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
         mirror_upper_triangles(&mut kernels);
     }
     kernels
+}
+
+/// Runs the closed-form row pass on one row of point `i` from column `from`. Returns
+/// `false`, having written nothing, if a view is not contiguous.
+fn fill_contiguous_row(
+    rows: &ClosedFormRows,
+    (i, from): (usize, usize),
+    cosines: ArrayView1<f64>,
+    mut nngp: ArrayViewMut1<f64>,
+    mut ntk: ArrayViewMut1<f64>,
+) -> bool {
+    match (cosines.as_slice(), nngp.as_slice_mut(), ntk.as_slice_mut()) {
+        (Some(cosines), Some(nngp), Some(ntk)) => {
+            rows.fill_row(i, from, cosines, nngp, ntk);
+            true
+        }
+        // Not reached: the cosines and the kernels are allocated in standard layout.
+        _ => false,
+    }
 }
 
 /// Calls `fill(start, nngp_rows, ntk_rows)` on blocks of `ROW_BLOCK` rows of both matrices.

@@ -84,7 +84,9 @@
 //! is inverted explicitly.
 
 pub mod analytic;
+pub mod arcsine;
 pub mod closed_form;
+pub mod closed_form_rows;
 pub mod deep;
 pub mod gap;
 pub mod gauss_hermite;
