@@ -3,7 +3,7 @@
 //!
 //! The row pass evaluates the formulas of [`closed_form`](super::closed_form) for every
 //! pair of the row, whatever its cosine, with the angle from a polynomial arcsine
-//! ([`arcsine::asin`]) instead of `atan2`. It is exact to rounding only for the pairs that
+//! ([`asin`](super::arcsine::asin)) instead of `atan2`. It is exact to rounding only for the pairs that
 //! [`ClosedFormRows::covers`] accepts: both variances positive and finite and
 //! `|cos t| <= PRODUCT_MAX_COSINE`. The caller recomputes the other entries of the row
 //! (duplicated, nearly collinear and antipodal pairs, zero and non-finite variances)
@@ -96,7 +96,25 @@ impl ClosedFormRows {
     /// Returns whether the row pass computed entry `(i, j)` with cosine `cos` to rounding,
     /// so that it needs no recomputation.
     pub fn covers(&self, i: usize, j: usize, cos: f64) -> bool {
-        self.first.regular[i] && self.second().regular[j] && cos.abs() <= PRODUCT_MAX_COSINE
+        is_covered(self.first.regular[i], self.second().regular[j], cos)
+    }
+
+    /// Calls `action(k, cosines[k])` for every column point `from + k` whose entry with row
+    /// point `i` the row pass does not cover (see [`covers`](Self::covers)).
+    pub fn for_each_uncovered(
+        &self,
+        i: usize,
+        from: usize,
+        cosines: &[f64],
+        mut action: impl FnMut(usize, f64),
+    ) {
+        let row_regular = self.first.regular[i];
+        let column_regular = &self.second().regular[from..from + cosines.len()];
+        for (k, (&cos, &regular)) in cosines.iter().zip(column_regular).enumerate() {
+            if !is_covered(row_regular, regular, cos) {
+                action(k, cos);
+            }
+        }
     }
 
     /// Fills `nngp[k]` and `ntk[k]` for row point `i` and column points `from + k`, given
@@ -142,6 +160,12 @@ impl ClosedFormRows {
         }
         fill_row_body(&row, nngp, ntk);
     }
+}
+
+/// Returns whether the row pass is exact to rounding for a pair of points with positive
+/// finite variances (`regular`) and cosine `cos`. NaN cosines are not covered.
+fn is_covered(row_regular: bool, column_regular: bool, cos: f64) -> bool {
+    row_regular && column_regular && cos.abs() <= PRODUCT_MAX_COSINE
 }
 
 /// Inputs of one row: the row point's factors and the columns' slices (equal lengths).
@@ -343,6 +367,21 @@ mod tests {
         assert!(!rows.covers(0, 1, 0.5), "zero variance");
         assert!(!rows.covers(2, 0, 0.5), "infinite variance");
         assert!(!rows.covers(4, 3, 0.5), "NaN variance");
+    }
+
+    #[test]
+    fn uncovered_columns_are_listed() {
+        let variances = array![1.0, 0.0, 2.0, 3.0, 4.0];
+        let rows = ClosedFormRows::new(&model(Activation::Erf, 1), &variances, None)
+            .expect("erf at depth 1");
+        let cosines = [0.5, 0.2, 0.95, f64::NAN];
+        let mut listed = Vec::new();
+        rows.for_each_uncovered(0, 1, &cosines, |offset, _| listed.push(offset));
+        // Column 1 has variance 0, column 3 a cosine above 0.9, column 4 a NaN cosine.
+        assert_eq!(listed, [0, 2, 3]);
+        let mut listed = Vec::new();
+        rows.for_each_uncovered(1, 1, &cosines, |offset, _| listed.push(offset));
+        assert_eq!(listed, [0, 1, 2, 3], "row point of variance 0");
     }
 
     #[test]
