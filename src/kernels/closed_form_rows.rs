@@ -3,8 +3,8 @@
 //!
 //! The row pass evaluates the formulas of [`closed_form`](super::closed_form) for every
 //! pair of the row, whatever its cosine, with the angle from a polynomial arcsine
-//! ([`asin`](super::arcsine::asin)) instead of `atan2`. It is exact to rounding only for the pairs that
-//! [`ClosedFormRows::covers`] accepts: both variances positive and finite and
+//! ([`asin`](super::arcsine::asin)) instead of `atan2`. It is exact to rounding only for
+//! the pairs that [`ClosedFormRows::covers`] accepts: both variances positive and finite and
 //! `|cos t| <= PRODUCT_MAX_COSINE`. The caller recomputes the other entries of the row
 //! (duplicated, nearly collinear and antipodal pairs, zero and non-finite variances)
 //! through the vector-measured angle.

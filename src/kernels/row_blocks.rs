@@ -7,7 +7,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use ndarray::{ArrayViewMut2, Axis, s};
+use ndarray::{ArrayViewMut2, Axis};
 
 use super::analytic::Kernels;
 
@@ -128,7 +128,24 @@ fn mirror_block(block: &mut RowBlock) {
                 upper[[row, column]] = upper[[column, row]];
             }
         }
-        below.assign(&upper.slice(s![.., height..]).t());
+        transpose_strip(upper, below);
+    }
+}
+
+/// Sets `below[[k, c]] = upper[[c, h + k]]` for the `h` rows of `upper`, eight rows of
+/// `below` at a time, so that each pass reads one cache line of every row of `upper` and
+/// writes one of eight rows of `below`.
+fn transpose_strip(upper: &ArrayViewMut2<f64>, below: &mut ArrayViewMut2<f64>) {
+    const CHUNK: usize = 8;
+    let height = upper.nrows();
+    let below_rows = below.nrows();
+    for first in (0..below_rows).step_by(CHUNK) {
+        let chunk = CHUNK.min(below_rows - first);
+        for column in 0..height {
+            for offset in 0..chunk {
+                below[[first + offset, column]] = upper[[column, height + first + offset]];
+            }
+        }
     }
 }
 
