@@ -133,8 +133,8 @@ fn mirror_block(block: &mut RowBlock) {
 }
 
 /// Sets `below[[k, c]] = upper[[c, h + k]]` for the `h` rows of `upper`, eight rows of
-/// `below` at a time, so that each pass reads one cache line of every row of `upper` and
-/// writes one of eight rows of `below`.
+/// `below` at a time. Each pass then reads one cache line of every row of `upper` and
+/// writes eight rows of `below`, which all stay in cache.
 fn transpose_strip(upper: &ArrayViewMut2<f64>, below: &mut ArrayViewMut2<f64>) {
     const CHUNK: usize = 8;
     let height = upper.nrows();
