@@ -9,9 +9,9 @@ use clap::{Parser, Subcommand};
 use lazyrich::app::event_loop::ExitReason;
 use lazyrich::app::terminal::TerminalError;
 use lazyrich::config::{self, PresetError};
-use lazyrich::headless::{self, HeadlessError, KernelCommandError, KernelOptions, RunOptions};
-use lazyrich::train::TrainError;
+use lazyrich::headless::{self, KernelCommandError, KernelOptions};
 
+mod run_command;
 mod sweep;
 use sweep::SweepArguments;
 
@@ -54,6 +54,9 @@ enum Command {
         out: PathBuf,
     },
     /// Train without a UI and write metrics.csv, predictions.csv and summary.json.
+    ///
+    /// A preset with [[compare]] runs trains each run into its own subfolder, named from
+    /// its label, and writes runs.csv (label, folder, steps, final metrics) beside them.
     Run {
         /// Preset name or path to a preset file.
         preset: String,
@@ -66,7 +69,8 @@ enum Command {
         /// Output folder, created if missing.
         #[arg(long, default_value = "lazyrich-out")]
         out: PathBuf,
-        /// Also draw the charts (loss, change, kernel, function) as SVG and PNG into the folder.
+        /// Also draw the charts (loss, change, kernel, function) as SVG and PNG into the folder;
+        /// with [[compare]] runs, also the charts with one line per run.
         #[arg(long)]
         plot: bool,
     },
@@ -139,7 +143,7 @@ fn main() -> ExitCode {
             overrides,
             out,
             plot,
-        } => run(&preset, steps, &overrides, out, plot),
+        } => run_command::run(&preset, steps, &overrides, out, plot),
         Command::Sweep(arguments) => sweep::sweep_command(arguments),
         Command::Kernel {
             preset,
@@ -184,60 +188,6 @@ fn tui(preset: &str, overrides: &[String], ascii: bool, out: PathBuf) -> ExitCod
             } else {
                 ExitCode::FAILURE
             }
-        }
-    }
-}
-
-fn run(
-    preset: &str,
-    steps: Option<u64>,
-    overrides: &[String],
-    out: PathBuf,
-    plot: bool,
-) -> ExitCode {
-    let preset = match config::load_preset(preset, overrides) {
-        Ok(preset) => preset,
-        Err(error) => return invalid(&error),
-    };
-    let options = RunOptions {
-        steps,
-        out,
-        progress: true,
-        plot,
-        interrupt: Some(lazyrich::headless::interrupt::Interrupt::install()),
-    };
-    match headless::run(&preset, &options) {
-        Ok(report) => {
-            eprintln!(
-                "{} steps at {:.0} steps/s; final train loss {:.3e}, test loss {:.3e}; wrote {}",
-                report.steps,
-                report.steps_per_second,
-                report.last.values[0],
-                report.last.values[1],
-                options.out.display()
-            );
-            if let Some((step, reason)) = report.divergence {
-                eprintln!("error: the run diverged at step {step}: {reason}");
-                return ExitCode::from(EXIT_DIVERGED);
-            }
-            if report.interrupted {
-                eprintln!(
-                    "interrupted at step {}; the files hold the run so far",
-                    report.steps
-                );
-                return ExitCode::from(EXIT_INTERRUPTED);
-            }
-            ExitCode::SUCCESS
-        }
-        Err(HeadlessError::Train(
-            error @ (TrainError::Data(_) | TrainError::NetworkTooLarge { .. }),
-        )) => {
-            eprintln!("error: {error}");
-            ExitCode::from(EXIT_INVALID)
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
         }
     }
 }

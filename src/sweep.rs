@@ -41,6 +41,10 @@ pub struct SweepArguments {
     /// Merge the output folders of sharded sweeps into --out instead of running.
     #[arg(long, num_args = 1.., value_name = "DIR", conflicts_with_all = ["preset", "grid", "shard"])]
     merge: Vec<PathBuf>,
+    /// With --merge, accept folders that lack some runs of the sweep instead of
+    /// rejecting them; the missing runs are left out with a warning.
+    #[arg(long, requires = "merge")]
+    allow_partial: bool,
     /// Also draw each metric's mean against the first numeric grid key as
     /// <metric>.svg and <metric>.png in --out.
     #[arg(long)]
@@ -51,7 +55,7 @@ pub struct SweepArguments {
 pub fn sweep_command(arguments: SweepArguments) -> ExitCode {
     match arguments.preset.clone() {
         Some(preset) if arguments.merge.is_empty() => sweep(preset, arguments),
-        _ => merge(&arguments.merge, &arguments.out, arguments.plot),
+        _ => merge(&arguments),
     }
 }
 
@@ -100,8 +104,9 @@ fn sweep(preset: String, arguments: SweepArguments) -> ExitCode {
     }
 }
 
-fn merge(folders: &[PathBuf], out: &std::path::Path, plot: bool) -> ExitCode {
-    match headless::merge(folders, out) {
+fn merge(arguments: &SweepArguments) -> ExitCode {
+    let (folders, out) = (&arguments.merge, &arguments.out);
+    match headless::merge(folders, out, arguments.allow_partial) {
         Ok(table) => {
             print!("{}", format_report(&table));
             eprintln!(
@@ -110,7 +115,7 @@ fn merge(folders: &[PathBuf], out: &std::path::Path, plot: bool) -> ExitCode {
                 folders.len(),
                 out.display()
             );
-            if plot && !draw(&table, out) {
+            if arguments.plot && !draw(&table, out) {
                 return ExitCode::FAILURE;
             }
             ExitCode::SUCCESS

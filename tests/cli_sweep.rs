@@ -80,7 +80,7 @@ fn sweep_writes_tables_and_slopes() {
 
     let slopes = read(&out.path().join("sweep_slopes.csv"));
     assert!(
-        slopes.starts_with("model.scaling,metric,slope,points\n"),
+        slopes.starts_with("model.scaling,metric,slope,slope_largest_two,points\n"),
         "{slopes}"
     );
     assert_eq!(slopes.lines().count(), 7);
@@ -116,6 +116,57 @@ fn shards_merge_to_unsharded_sweep() {
             "{name}"
         );
     }
+}
+
+#[test]
+fn merge_rejects_missing_shard() {
+    let first = tempfile::tempdir().unwrap();
+    sweep(first.path(), &["--shard", "0/2"]).success();
+    let merged = tempfile::tempdir().unwrap();
+    let merge = |extra: &[&str]| {
+        lazyrich()
+            .args(["sweep", "--merge"])
+            .arg(first.path())
+            .arg("--out")
+            .arg(merged.path())
+            .args(extra)
+            .assert()
+    };
+    merge(&[])
+        .code(2)
+        .stderr(contains("contain 4 of the 8 runs"))
+        .stderr(contains("missing runs 1, 3, 5, 7 (from --shard 1/2)"));
+    assert!(!merged.path().join("sweep.csv").exists());
+
+    merge(&["--allow-partial"])
+        .success()
+        .stderr(contains("they are left out"));
+    assert_eq!(read(&merged.path().join("sweep.csv")).lines().count(), 5);
+}
+
+#[test]
+fn merge_names_a_bad_metric_cell() {
+    let first = tempfile::tempdir().unwrap();
+    sweep(first.path(), &[]).success();
+    let path = first.path().join("sweep.csv");
+    let text = read(&path);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Column 4 of the third line is train_loss.
+    let mut cells: Vec<&str> = lines[2].split(',').collect();
+    cells[3] = "oops";
+    lines[2] = cells.join(",");
+    fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let merged = tempfile::tempdir().unwrap();
+    lazyrich()
+        .args(["sweep", "--merge"])
+        .arg(first.path())
+        .arg("--out")
+        .arg(merged.path())
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "line 3, column 4 (train_loss): \"oops\" is not a number",
+        ));
 }
 
 #[test]

@@ -28,6 +28,7 @@ fn bundled_names_in_order() {
             "spirals",
             "teacher",
             "csv-demo",
+            "csv-classes",
             "width-sweep",
             "gamma-sweep",
             "digits-size",

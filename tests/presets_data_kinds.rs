@@ -2,7 +2,8 @@
 //! paths, and one bad preset per error.
 
 use lazyrich::config::{
-    CsvTarget, DataKind, HeaderMode, PresetError, PresetErrorKind, load_preset, parse_preset,
+    CsvTarget, CsvTask, DataKind, HeaderMode, PresetError, PresetErrorKind, load_preset,
+    parse_preset,
 };
 
 const SOURCE: &str = "presets/bad.toml";
@@ -124,10 +125,36 @@ fn csv_key_rejected_for_other_kind() {
 }
 
 #[test]
+fn csv_task_choice_and_kind() {
+    let base = "[data]\nkind = \"csv\"\npath = \"t.csv\"\ntrain = 8\ntest = 8\n";
+    let default = parse(base).expect("valid").data.csv.expect("csv settings");
+    assert_eq!(default.task, CsvTask::Regression);
+    let text = format!("{base}task = \"classification\"\n");
+    let csv = parse(&text).expect("valid").data.csv.expect("csv settings");
+    assert_eq!(csv.task, CsvTask::Classification);
+
+    let typo = parse_error(&format!("{base}task = \"clasification\"\n"));
+    assert_eq!(typo.kind, PresetErrorKind::InvalidValue);
+    assert!(typo.message.contains("classification"), "{typo}");
+    let line = match typo.location {
+        lazyrich::config::Location::File { line, .. } => line,
+        _ => 0,
+    };
+    assert_eq!(line, 6, "{typo}");
+
+    let other = parse_error("[data]\nkind = \"xor\"\ntrain = 8\ntest = 8\ntask = \"regression\"\n");
+    assert_eq!(other.kind, PresetErrorKind::Conflict);
+    assert!(other.message.contains("data.kind = \"csv\""), "{other}");
+}
+
+#[test]
 fn sweep_section_parses_grid() {
     let preset = load_preset("width-sweep", &[]).expect("bundled");
     assert_eq!(preset.sweep.grid.len(), 2);
-    assert_eq!(preset.sweep.grid[0], "model.width=256,1024,4096,16384");
+    assert_eq!(
+        preset.sweep.grid[0],
+        "model.width=256,1024,4096,16384,65536"
+    );
     assert_eq!(preset.sweep.seeds, 2);
     let error =
         parse_error("[data]\nkind = \"sine-1d\"\ntrain = 8\ntest = 8\n[sweep]\ngrid = [1]\n");

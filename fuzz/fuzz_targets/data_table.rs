@@ -8,7 +8,8 @@ use lazyrich::data::{DataError, TableOptions, parse_table};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    // The first byte picks the header mode and the target, the rest is the file.
+    // The first byte picks the header mode, the target and whether the target
+    // holds class labels; the rest is the file.
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
@@ -25,11 +26,21 @@ fuzz_target!(|data: &[u8]| {
         1 => CsvTarget::Number(usize::from(mode % 4) + 1),
         _ => CsvTarget::Name("y".to_string()),
     };
-    let options = TableOptions { header, target };
+    let options = TableOptions {
+        header,
+        target,
+        labels: mode >= 128,
+    };
     let lines = text.split('\n').count();
     match parse_table(text, "t.csv", &options) {
         Ok(table) => {
-            assert_eq!(table.inputs.nrows(), table.targets.len());
+            let rows = table.inputs.nrows();
+            if options.labels {
+                assert_eq!(rows, table.labels.len());
+                assert!(table.labels.iter().all(|label| !label.trim().is_empty()));
+            } else {
+                assert_eq!(rows, table.targets.len());
+            }
             assert!(table.inputs.ncols() >= 1);
             assert!(table.inputs.iter().all(|v| v.is_finite()));
             assert!(table.targets.iter().all(|v| v.is_finite()));

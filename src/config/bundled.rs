@@ -1,7 +1,7 @@
 //! Presets compiled into the binary, so it runs from any directory.
 
 /// Bundled presets in display order, which the TUI maps to keys 1-9.
-const BUNDLED: [(&str, &str); 16] = [
+const BUNDLED: [(&str, &str); 17] = [
     ("lazy-1d", include_str!("../../presets/lazy-1d.toml")),
     ("rich-1d", include_str!("../../presets/rich-1d.toml")),
     ("bayes-1d", include_str!("../../presets/bayes-1d.toml")),
@@ -22,6 +22,10 @@ const BUNDLED: [(&str, &str); 16] = [
     ("teacher", include_str!("../../presets/teacher.toml")),
     ("csv-demo", include_str!("../../presets/csv-demo.toml")),
     (
+        "csv-classes",
+        include_str!("../../presets/csv-classes.toml"),
+    ),
+    (
         "width-sweep",
         include_str!("../../presets/width-sweep.toml"),
     ),
@@ -37,10 +41,16 @@ const BUNDLED: [(&str, &str); 16] = [
 
 /// Data files that bundled presets may name in `data.path`, by their path
 /// relative to `presets/`.
-const BUNDLED_DATA: [(&str, &str); 1] = [(
-    "data/csv-demo.csv",
-    include_str!("../../presets/data/csv-demo.csv"),
-)];
+const BUNDLED_DATA: [(&str, &str); 2] = [
+    (
+        "data/csv-demo.csv",
+        include_str!("../../presets/data/csv-demo.csv"),
+    ),
+    (
+        "data/csv-classes.csv",
+        include_str!("../../presets/data/csv-classes.csv"),
+    ),
+];
 
 /// Returns the text of a bundled data file, by its path relative to `presets/`.
 pub fn bundled_data_file(path: &str) -> Option<&'static str> {

@@ -27,6 +27,27 @@ pub enum HeaderMode {
     Auto,
 }
 
+/// Kind of target in a CSV table: numbers or class labels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CsvTask {
+    /// Real numbers, fitted by squared loss.
+    Regression,
+    /// Class labels (any text), coded by `data.encoding`.
+    Classification,
+}
+
+impl CsvTask {
+    pub const ALL: [CsvTask; 2] = [CsvTask::Regression, CsvTask::Classification];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CsvTask::Regression => "regression",
+            CsvTask::Classification => "classification",
+        }
+    }
+}
+
 /// Source files and target column of a CSV dataset.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsvConfig {
@@ -38,6 +59,7 @@ pub struct CsvConfig {
     pub test_path: Option<String>,
     pub target: CsvTarget,
     pub header: HeaderMode,
+    pub task: CsvTask,
     /// The paths name files compiled into the binary.
     pub bundled: bool,
 }

@@ -27,7 +27,7 @@ pub use load::{
     parse_preset_runs, user_preset_dir,
 };
 pub use types::{
-    Activation, CsvConfig, CsvTarget, DataConfig, DataKind, Encoding, HeaderMode, ModelConfig,
-    Optimizer, Preset, Scaling, SweepConfig, TeacherConfig, TrainConfig,
+    Activation, CsvConfig, CsvTarget, CsvTask, DataConfig, DataKind, Encoding, HeaderMode,
+    ModelConfig, Optimizer, Preset, Scaling, SweepConfig, TeacherConfig, TrainConfig,
 };
 pub use validate::{DEFAULT_X_MAX, DEFAULT_X_MIN, preset_warnings};

@@ -90,6 +90,7 @@ pub(crate) const DATA_KINDS: &[&str] = &[
     "csv",
 ];
 pub(crate) const ENCODINGS: &[&str] = &["one-hot", "plus-minus"];
+pub(crate) const CSV_TASKS: &[&str] = &["regression", "classification"];
 pub(crate) const ACTIVATIONS: &[&str] = &[
     "relu",
     "erf",
@@ -145,6 +146,7 @@ pub(crate) const KEYS: &[KeySpec] = &[
     spec("data.test_path", Expect::Text),
     spec("data.target", Expect::Column),
     spec("data.header", Expect::Header),
+    spec("data.task", Expect::Choice(CSV_TASKS)),
     spec(
         "data.input_dim",
         Expect::Integer {
@@ -220,7 +222,7 @@ pub(crate) fn all_keys() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::types::{Activation, DataKind, Encoding, Optimizer, Scaling};
+    use crate::config::types::{Activation, CsvTask, DataKind, Encoding, Optimizer, Scaling};
 
     #[test]
     fn choices_match_enum_names() {
@@ -228,6 +230,8 @@ mod tests {
         assert_eq!(kinds, DATA_KINDS);
         let encodings: Vec<_> = Encoding::ALL.iter().map(|coding| coding.name()).collect();
         assert_eq!(encodings, ENCODINGS);
+        let tasks: Vec<_> = CsvTask::ALL.iter().map(|task| task.name()).collect();
+        assert_eq!(tasks, CSV_TASKS);
         let activations: Vec<_> = Activation::ALL.iter().map(|phi| phi.name()).collect();
         assert_eq!(activations, ACTIVATIONS);
         let scalings: Vec<_> = Scaling::ALL.iter().map(|scaling| scaling.name()).collect();

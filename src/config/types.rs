@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::data_types::{CsvConfig, CsvTarget, HeaderMode, SweepConfig, TeacherConfig};
+pub use super::data_types::{
+    CsvConfig, CsvTarget, CsvTask, HeaderMode, SweepConfig, TeacherConfig,
+};
 
 /// Hidden-layer nonlinearity `phi`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,8 @@ use super::error::PresetError;
 use super::fields::Field;
 use super::rules;
 use super::types::{
-    Activation, CsvConfig, CsvTarget, DataConfig, DataKind, Encoding, HeaderMode, TeacherConfig,
+    Activation, CsvConfig, CsvTarget, CsvTask, DataConfig, DataKind, Encoding, HeaderMode,
+    TeacherConfig,
 };
 use super::validate::{DEFAULT_X_MAX, DEFAULT_X_MIN, choice, integer, number};
 
@@ -115,11 +116,13 @@ fn validate_csv(
     let test_path_field = document.text("data.test_path")?;
     let target_field = document.any("data.target");
     let header_field = document.any("data.header");
+    let task_field = document.text("data.task")?;
     let csv = "data.kind = \"csv\"";
     rules::check_applies_to_kind(path_field.as_ref(), kind, is_csv, csv)?;
     rules::check_applies_to_kind(test_path_field.as_ref(), kind, is_csv, csv)?;
     rules::check_applies_to_kind(target_field.as_ref(), kind, is_csv, csv)?;
     rules::check_applies_to_kind(header_field.as_ref(), kind, is_csv, csv)?;
+    rules::check_applies_to_kind(task_field.as_ref(), kind, is_csv, csv)?;
     if kind != DataKind::Csv {
         return Ok(None);
     }
@@ -138,6 +141,12 @@ fn validate_csv(
         test_path: test_path_field.map(|field| resolve(&field, folder)),
         target,
         header,
+        task: choice(
+            task_field,
+            &CsvTask::ALL,
+            CsvTask::name,
+            CsvTask::Regression,
+        )?,
         bundled: *folder == DataFolder::Bundled,
     }))
 }

@@ -36,7 +36,7 @@ pub fn accuracy(
 
 /// Returns the class index that one row of outputs predicts, or `None` if an
 /// output is NaN.
-fn predicted_class(row: ArrayView1<'_, f64>) -> Option<usize> {
+pub fn predicted_class(row: ArrayView1<'_, f64>) -> Option<usize> {
     if row.iter().any(|value| value.is_nan()) {
         return None;
     }
@@ -59,7 +59,7 @@ mod tests {
 
     fn classification(labels: &[u8]) -> Task {
         Task::Classification {
-            labels: labels.to_vec(),
+            labels: labels.iter().map(u8::to_string).collect(),
         }
     }
 

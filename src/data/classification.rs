@@ -69,7 +69,7 @@ fn build_classification(table: &DigitTable, config: &DataConfig) -> Result<Datas
         y_test: encode_targets(&test_class, classes.len(), config.encoding),
         test_class,
         task: Task::Classification {
-            labels: classes.clone(),
+            labels: classes.iter().map(u8::to_string).collect(),
         },
         teacher: None,
     })
@@ -309,7 +309,7 @@ mod tests {
         let Task::Classification { labels } = &data.task else {
             panic!("digits must be a classification task");
         };
-        assert_eq!(labels, &vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(labels, &["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
     }
 
     #[test]

@@ -11,6 +11,9 @@ use crate::config::types::{CsvTarget, HeaderMode};
 pub struct TableOptions {
     pub header: HeaderMode,
     pub target: CsvTarget,
+    /// The target column contains class labels (any non-empty text) instead of
+    /// numbers.
+    pub labels: bool,
 }
 
 /// A parsed table: the input columns and the target column.
@@ -20,8 +23,10 @@ pub struct Table {
     pub input_names: Option<Vec<String>>,
     /// `rows x D`, the columns other than the target, in file order.
     pub inputs: Array2<f64>,
-    /// `rows`, the target column.
+    /// `rows`, the numeric target column; empty with `TableOptions::labels`.
     pub targets: Array1<f64>,
+    /// `rows` trimmed class labels with `TableOptions::labels`, else empty.
+    pub labels: Vec<String>,
 }
 
 /// One record of the file with the line it starts on.
@@ -37,6 +42,10 @@ struct Record {
 /// any of its cells is not a number. Every data cell must be a finite
 /// number, and every record must have as many cells as the first one.
 /// `source` names the file in error messages.
+///
+/// With `options.labels` the target cells are class labels: any non-empty
+/// text, trimmed. Header detection then looks at the input cells only, and
+/// a target given by name implies a header.
 ///
 /// # Errors
 ///
@@ -60,10 +69,23 @@ pub fn parse_table(text: &str, source: &str, options: &TableOptions) -> Result<T
         return Err(table_error(source, problem));
     }
 
-    let has_header = match options.header {
-        HeaderMode::Present => true,
-        HeaderMode::Absent => false,
-        HeaderMode::Auto => first.cells.iter().any(|cell| parse_number(cell).is_none()),
+    let has_header = match (options.header, &options.target) {
+        (HeaderMode::Present, _) => true,
+        (HeaderMode::Absent, _) => false,
+        (HeaderMode::Auto, CsvTarget::Name(_)) if options.labels => true,
+        (HeaderMode::Auto, target) => {
+            // A label column is text in every row, so it cannot mark a header.
+            let skipped = match target {
+                _ if !options.labels => None,
+                CsvTarget::Number(number) => Some(number.saturating_sub(1)),
+                _ => Some(columns - 1),
+            };
+            first
+                .cells
+                .iter()
+                .enumerate()
+                .any(|(column, cell)| Some(column) != skipped && parse_number(cell).is_none())
+        }
     };
     let names: Option<Vec<String>> = has_header.then(|| {
         first
@@ -86,9 +108,20 @@ pub fn parse_table(text: &str, source: &str, options: &TableOptions) -> Result<T
     let target = target_column(&options.target, names.as_deref(), columns, source)?;
 
     let mut inputs = Array2::zeros((data.len(), columns - 1));
-    let mut targets = Array1::zeros(data.len());
+    let mut targets = Array1::zeros(if options.labels { 0 } else { data.len() });
+    let mut labels = Vec::new();
     for (row, record) in data.iter().enumerate() {
         for (column, cell) in record.cells.iter().enumerate() {
+            if options.labels && column == target {
+                labels.push(check_label(
+                    cell,
+                    record.line,
+                    column,
+                    names.as_deref(),
+                    source,
+                )?);
+                continue;
+            }
             let value = check_cell(cell, record.line, column, names.as_deref(), source)?;
             match column.cmp(&target) {
                 std::cmp::Ordering::Less => inputs[[row, column]] = value,
@@ -105,6 +138,7 @@ pub fn parse_table(text: &str, source: &str, options: &TableOptions) -> Result<T
         input_names,
         inputs,
         targets,
+        labels,
     })
 }
 
@@ -208,6 +242,27 @@ fn check_cell(
     })
 }
 
+/// Returns a class label cell, trimmed, or an error naming an empty one.
+fn check_label(
+    cell: &str,
+    line: usize,
+    column: usize,
+    names: Option<&[String]>,
+    source: &str,
+) -> Result<String, DataError> {
+    let label = cell.trim();
+    if !label.is_empty() {
+        return Ok(label.to_string());
+    }
+    Err(DataError::TableCell {
+        file: source.to_string(),
+        line,
+        column: column + 1,
+        name: names.and_then(|names| names.get(column).cloned()),
+        problem: "the class label is missing".to_string(),
+    })
+}
+
 /// Returns the 0-based index of the target column.
 fn target_column(
     target: &CsvTarget,
@@ -247,7 +302,11 @@ mod tests {
     use ndarray::array;
 
     fn options(header: HeaderMode, target: CsvTarget) -> TableOptions {
-        TableOptions { header, target }
+        TableOptions {
+            header,
+            target,
+            labels: false,
+        }
     }
 
     fn auto() -> TableOptions {
@@ -403,6 +462,55 @@ mod tests {
             parse("1\n2\n", &auto()),
             Err(DataError::Table { .. })
         ));
+    }
+
+    fn labelled(header: HeaderMode, target: CsvTarget) -> TableOptions {
+        TableOptions {
+            labels: true,
+            ..options(header, target)
+        }
+    }
+
+    #[test]
+    fn label_column_read_as_text() {
+        let table = parse(
+            "1,cat\n2, dog \n",
+            &labelled(HeaderMode::Auto, CsvTarget::Last),
+        )
+        .expect("valid");
+        // The text labels alone do not make the first line a header.
+        assert_eq!(table.input_names, None);
+        assert_eq!(table.labels, ["cat", "dog"]);
+        assert_eq!(table.inputs, array![[1.0], [2.0]]);
+        assert_eq!(table.targets.len(), 0);
+    }
+
+    #[test]
+    fn label_header_detected_from_inputs() {
+        let text = "kind,x\ncat,1\n";
+        let by_number = parse(text, &labelled(HeaderMode::Auto, CsvTarget::Number(1)));
+        let table = by_number.expect("valid");
+        assert_eq!(table.input_names, Some(vec!["x".to_string()]));
+        assert_eq!(table.labels, ["cat"]);
+
+        let by_name = parse(
+            text,
+            &labelled(HeaderMode::Auto, CsvTarget::Name("kind".into())),
+        );
+        assert_eq!(by_name.expect("valid").labels, ["cat"]);
+    }
+
+    #[test]
+    fn empty_label_names_cell() {
+        let error = parse(
+            "x,y\n1,a\n2,  \n",
+            &labelled(HeaderMode::Auto, CsvTarget::Last),
+        )
+        .expect_err("empty label");
+        assert_eq!(
+            error.to_string(),
+            "t.csv, line 3, column 2 (\"y\"): the class label is missing"
+        );
     }
 
     #[test]

@@ -6,10 +6,11 @@ use ndarray::{Array1, Array2};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Task {
     Regression,
-    /// Class labels of the kept classes, in output order. With one output
-    /// (two classes, plus/minus coding) the sign of `f` picks the class.
+    /// Names of the classes, in output order (digits `"0"` to `"9"`, a CSV
+    /// table's label text). With one output (two classes, plus/minus coding)
+    /// the sign of `f` picks the class.
     Classification {
-        labels: Vec<u8>,
+        labels: Vec<String>,
     },
 }
 

@@ -3,6 +3,7 @@
 
 mod accuracy;
 mod classification;
+mod csv_classes;
 mod csv_dataset;
 pub mod csv_file;
 pub mod dataset;
@@ -12,8 +13,9 @@ mod planar;
 mod synthetic;
 mod teacher;
 
-pub use accuracy::accuracy;
+pub use accuracy::{accuracy, predicted_class};
 pub use classification::{encode_targets, generate_digits, standardise};
+pub use csv_classes::MAX_CSV_CLASSES;
 pub use csv_dataset::load_csv_dataset;
 pub use csv_file::{Table, TableOptions, parse_table};
 pub use dataset::{Dataset, Task};

@@ -48,7 +48,9 @@ pub fn generate_planar(config: &DataConfig) -> Result<Dataset, DataError> {
         x_test,
         y_test: plus_minus(&test_class),
         test_class,
-        task: Task::Classification { labels: vec![0, 1] },
+        task: Task::Classification {
+            labels: vec!["0".to_string(), "1".to_string()],
+        },
         teacher: None,
     })
 }

@@ -79,6 +79,27 @@ pub fn create_export_folder(parent: &Path, time: SystemTime) -> Result<PathBuf, 
     Err(ExportError::io(&parent.join(name), source))
 }
 
+/// Replaces every character but ASCII letters, digits, `-`, `_` and `.`
+/// with `_`, so that a run label can name a folder. A name of dots alone
+/// (`.`, `..`) becomes underscores, because it would name the current or
+/// the parent folder.
+pub fn file_safe(label: &str) -> String {
+    let name: String = label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.chars().all(|c| c == '.') {
+        return "_".repeat(name.len());
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +150,23 @@ mod tests {
         std::fs::write(&file, "x").expect("write file");
         let error = create_export_folder(&file, at(0)).expect_err("parent is a file");
         assert!(error.to_string().starts_with("cannot write "), "{error}");
+    }
+
+    #[test]
+    fn file_safe_keeps_plain_labels() {
+        assert_eq!(file_safe("mean-field_2.5"), "mean-field_2.5");
+    }
+
+    #[test]
+    fn file_safe_replaces_separators() {
+        assert_eq!(file_safe("a/b c"), "a_b_c");
+        assert_eq!(file_safe("γ0=1"), "_0_1");
+    }
+
+    #[test]
+    fn file_safe_rejects_dot_names() {
+        assert_eq!(file_safe("."), "_");
+        assert_eq!(file_safe(".."), "__");
+        assert_eq!(file_safe("..a"), "..a");
     }
 }

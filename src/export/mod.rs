@@ -4,16 +4,21 @@
 //!
 //! [`plot_series`] draws any set of curves and is the entry point for other
 //! commands. [`export_runs`] writes what the TUI holds for its runs into a
-//! new timestamped folder, and [`write_run_charts`] the charts of one run.
+//! new timestamped folder, [`write_run_charts`] the charts of one run and
+//! [`write_compare_charts`] the charts with one line per run.
 
 mod charts;
+mod compare;
 mod folder;
+mod font;
 mod plot;
 mod runs;
 mod tables;
+mod ticks;
 
 pub use charts::{function_series, metric_series, write_run_charts};
-pub use folder::{create_export_folder, export_folder_name};
+pub use compare::{CompareChartRun, write_compare_charts};
+pub use folder::{create_export_folder, export_folder_name, file_safe};
 pub use plot::{IMAGE_SIZE, Mark, Series, plot_series, plot_svg_and_png};
 pub use runs::export_runs;
 pub use tables::{write_history_csv, write_view_csv};

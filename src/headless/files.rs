@@ -62,3 +62,10 @@ pub fn write_atomic(target: &Path, contents: &[u8]) -> std::io::Result<()> {
     file.writer().write_all(contents)?;
     file.commit()
 }
+
+/// Flushes a CSV writer over an [`AtomicFile`] and moves the file into
+/// place.
+pub fn commit_csv(writer: csv::Writer<AtomicFile>) -> std::io::Result<()> {
+    let file = writer.into_inner().map_err(|e| e.into_error())?;
+    file.commit()
+}

@@ -1,6 +1,7 @@
-//! Headless commands: run, sweep, kernel, presets, check; CSV and JSON
-//! writers.
+//! Headless commands (run, also with compare runs, sweep, kernel, presets
+//! and check) and their CSV and JSON writers.
 
+pub mod compare;
 pub mod files;
 pub mod grid;
 pub mod interrupt;
@@ -16,6 +17,7 @@ pub mod sweep_plot;
 pub mod sweep_report;
 pub mod sweep_table;
 
+pub use compare::{CompareReport, RUNS_INDEX, format_run_line, run_compare, run_folder_names};
 pub use kernel::{KernelCommandError, KernelOptions, KernelReport, write_kernels};
 pub use run::{RunOptions, RunReport, run};
 pub use sweep::{SweepFailure, SweepOptions, SweepReport, format_report, sweep};

@@ -6,11 +6,11 @@ use std::path::Path;
 use ndarray::Array2;
 
 use crate::config::types::Optimizer;
-use crate::data::Task;
+use crate::data::{Task, predicted_class};
 use crate::train::Trainer;
 
 use super::HeadlessError;
-use super::files::AtomicFile;
+use super::files::{AtomicFile, commit_csv};
 use super::number::format_float;
 
 /// Inputs with at most this many dimensions are written out as columns.
@@ -79,29 +79,11 @@ pub fn write_predictions(trainer: &Trainer, path: &Path) -> Result<(), HeadlessE
         record.push(format_float(p.gp_sd[q]));
         if classification {
             record.push(data.test_class[q].to_string());
-            record.push(predicted_class(&p.estimate, q).to_string());
+            // A row with a NaN output predicts no class: an empty cell.
+            let predicted = predicted_class(p.estimate.row(q));
+            record.push(predicted.map_or_else(String::new, |class| class.to_string()));
         }
         writer.write_record(&record).map_err(csv_error)?;
     }
-    let file = writer
-        .into_inner()
-        .map_err(|e| HeadlessError::io(path, e.into_error()))?;
-    file.commit()
-        .map_err(|source| HeadlessError::io(path, source))
-}
-
-/// Class index picked by the outputs of row `q`: the sign with one output,
-/// the arg-max otherwise.
-fn predicted_class(outputs: &Array2<f64>, q: usize) -> usize {
-    let row = outputs.row(q);
-    if row.len() == 1 {
-        return usize::from(row[0] > 0.0);
-    }
-    let mut best = 0;
-    for (c, &v) in row.iter().enumerate() {
-        if v > row[best] {
-            best = c;
-        }
-    }
-    best
+    commit_csv(writer).map_err(|source| HeadlessError::io(path, source))
 }

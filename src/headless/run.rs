@@ -8,7 +8,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::types::{Optimizer, Preset};
-use crate::train::snapshot::{METRIC_NAMES, MetricRow, layer_metric_names};
+use crate::train::snapshot::{FunctionView, METRIC_NAMES, MetricRow, RunInfo, layer_metric_names};
 use crate::train::{TrainError, Trainer};
 
 use super::HeadlessError;
@@ -46,6 +46,11 @@ pub struct RunReport {
     pub divergence: Option<(u64, String)>,
     /// The run was stopped by a signal before its last step.
     pub interrupted: bool,
+    /// Bounded histories of every metric, as the charts draw them.
+    pub histories: MetricHistories,
+    /// The run's data and function view at its last step, present when
+    /// [`RunOptions::plot`] is set, for charts drawn across several runs.
+    pub function: Option<(RunInfo, FunctionView)>,
 }
 
 /// Trains `preset` and writes the three output files into `options.out`.
@@ -112,12 +117,14 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     }
     metrics.commit()?;
 
-    let report = RunReport {
+    let mut report = RunReport {
         steps: trainer.step_count(),
         steps_per_second: trainer.step_count() as f64 / elapsed.max(1e-9),
         last,
         divergence,
         interrupted: interrupted(),
+        histories,
+        function: None,
     };
     write_predictions(&trainer, &options.out.join("predictions.csv"))?;
     write_grid(&trainer, &options.out.join("grid.csv"))?;
@@ -126,7 +133,8 @@ pub fn run(preset: &Preset, options: &RunOptions) -> Result<RunReport, HeadlessE
     if options.plot {
         let info = trainer.info();
         let view = trainer.function_view();
-        write_run_charts(&options.out, &histories, Some(&info), Some(&view))?;
+        write_run_charts(&options.out, &report.histories, Some(&info), Some(&view))?;
+        report.function = Some((info, view));
     }
     Ok(report)
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
+use crate::data::Task;
 use crate::train::Trainer;
 use crate::train::snapshot::{METRIC_NAMES, layer_metric_names};
 
@@ -40,12 +41,19 @@ impl Summary {
             .divergence
             .as_ref()
             .map(|(step, reason)| json!({ "step": step, "reason": reason }));
+        // The class names in output order, which the class columns of
+        // predictions.csv index; null for regression.
+        let classes = match &trainer.dataset().task {
+            Task::Classification { labels } => json!(labels),
+            Task::Regression => Value::Null,
+        };
         Summary(json!({
             "preset": preset.name,
             "settings": preset,
             "gamma": info.gamma,
             "steps": report.steps,
             "steps_per_second": report.steps_per_second,
+            "classes": classes,
             "final": Value::Object(last),
             "theory": {
                 "nngp_accuracy": info.nngp_accuracy,

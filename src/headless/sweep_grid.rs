@@ -51,8 +51,10 @@ pub enum SweepError {
     Merge { folder: String, problem: String },
 }
 
-/// Parses `section.key=v1,v2,...`. Commas inside brackets do not split,
-/// so `data.classes=[3,8],[1,7]` has two values.
+/// Parses `section.key=v1,v2,...`. A comma splits values only outside
+/// brackets, braces and quotes, so `data.classes=[3,8],[1,7]` and
+/// `data.path="a,b.csv",c.csv` have two values each. The values keep their
+/// brackets and quotes, because `--set` reads them as TOML.
 pub fn parse_axis(entry: &str) -> Result<GridAxis, SweepError> {
     let invalid = |problem: &str| SweepError::Grid {
         entry: entry.to_string(),
@@ -63,23 +65,7 @@ pub fn parse_axis(entry: &str) -> Result<GridAxis, SweepError> {
             "expected section.key=v1,v2,..., e.g. model.width=256,1024",
         ));
     };
-    let mut values = Vec::new();
-    let mut depth = 0i32;
-    let mut current = String::new();
-    for character in list.chars() {
-        match character {
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            ',' if depth == 0 => {
-                values.push(current.trim().to_string());
-                current.clear();
-                continue;
-            }
-            _ => {}
-        }
-        current.push(character);
-    }
-    values.push(current.trim().to_string());
+    let values = split_values(list).map_err(invalid)?;
     if values.iter().any(String::is_empty) {
         return Err(invalid("a value is empty"));
     }
@@ -88,6 +74,48 @@ pub fn parse_axis(entry: &str) -> Result<GridAxis, SweepError> {
         return Err(invalid("the [sweep] section cannot be swept"));
     }
     Ok(GridAxis { key, values })
+}
+
+/// Splits a value list at the commas outside `[]`, `{}`, `"..."` and
+/// `'...'` (a backslash escapes the next character inside double quotes),
+/// and trims each value.
+fn split_values(list: &str) -> Result<Vec<String>, &'static str> {
+    let mut values = Vec::new();
+    let mut nesting = 0i32;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    let mut current = String::new();
+    for character in list.chars() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if character == '\\' => escaped = true,
+            Some(open) if character == open => quote = None,
+            Some(_) => {}
+            None => match character {
+                '"' | '\'' => quote = Some(character),
+                '[' | '{' => nesting += 1,
+                ']' | '}' => nesting -= 1,
+                ',' if nesting == 0 => {
+                    values.push(current.trim().to_string());
+                    current.clear();
+                    continue;
+                }
+                _ => {}
+            },
+        }
+        if nesting < 0 {
+            return Err("a closing bracket has no opening one");
+        }
+        current.push(character);
+    }
+    if quote.is_some() {
+        return Err("a quote is not closed");
+    }
+    if nesting != 0 {
+        return Err("a bracket is not closed");
+    }
+    values.push(current.trim().to_string());
+    Ok(values)
 }
 
 /// Parses every entry and rejects a key given twice.
@@ -210,12 +238,23 @@ mod tests {
     }
 
     #[test]
+    fn quotes_and_braces_keep_commas() {
+        let axis = parse_axis(r#"data.path="a,b.csv", 'c,d.csv',e.csv"#).expect("valid");
+        assert_eq!(axis.values, [r#""a,b.csv""#, "'c,d.csv'", "e.csv"]);
+        let axis = parse_axis(r#"data.target="x\",y",{a = 1, b = 2}"#).expect("valid");
+        assert_eq!(axis.values, [r#""x\",y""#, "{a = 1, b = 2}"]);
+    }
+
+    #[test]
     fn malformed_entries_rejected() {
         for entry in [
             "model.width",
             "model.width=",
             "model.width=1,,2",
             "sweep.seeds=2",
+            "data.classes=[3,8",
+            "data.classes=3],[8",
+            "data.path=\"a,b",
         ] {
             assert!(parse_axis(entry).is_err(), "{entry}");
         }

@@ -12,8 +12,19 @@ use super::sweep_table::{SweepRow, SweepTable};
 /// Reads every folder's `sweep.json` and `sweep.csv`, checks that they
 /// describe the same sweep (preset, overrides, grid, seeds, steps and shard
 /// count) with no run twice, and writes the merged files into `out`.
-/// Missing runs are reported on stderr and left out.
-pub fn merge(folders: &[PathBuf], out: &Path) -> Result<SweepTable, SweepFailure> {
+///
+/// # Errors
+///
+/// `SweepError::Merge` for an unreadable or inconsistent folder, a run in
+/// two folders, a metric cell that is not a number, and, unless
+/// `allow_partial`, for runs of the sweep that no folder holds (the message
+/// lists them and the shards they belong to). With `allow_partial` the
+/// missing runs are reported on stderr and left out.
+pub fn merge(
+    folders: &[PathBuf],
+    out: &Path,
+    allow_partial: bool,
+) -> Result<SweepTable, SweepFailure> {
     let mut first: Option<Manifest> = None;
     let mut rows: Vec<SweepRow> = Vec::new();
     for folder in folders {
@@ -38,12 +49,16 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<SweepTable, SweepFailure
         return Err(merge_error(out, "no folders to merge".to_string()));
     };
     rows.sort_by_key(|row| row.index);
-    let expected = all_runs(&manifest.grid, manifest.seeds).len();
-    if rows.len() < expected {
-        eprintln!(
-            "warning: the merged folders hold {} of the {expected} runs of the sweep",
-            rows.len()
-        );
+    let missing = missing_runs(&manifest, &rows);
+    if !missing.is_empty() {
+        let problem = describe_missing(&manifest, &missing, rows.len());
+        if !allow_partial {
+            return Err(merge_error(
+                out,
+                format!("{problem}; add their folders, or pass --allow-partial"),
+            ));
+        }
+        eprintln!("warning: {problem}; they are left out");
     }
 
     let table = SweepTable {
@@ -59,6 +74,38 @@ pub fn merge(folders: &[PathBuf], out: &Path) -> Result<SweepTable, SweepFailure
     };
     write_outputs(out, &table, &merged)?;
     Ok(table)
+}
+
+/// Returns the indices of the sweep's runs that are missing from `rows`.
+fn missing_runs(manifest: &Manifest, rows: &[SweepRow]) -> Vec<usize> {
+    all_runs(&manifest.grid, manifest.seeds)
+        .iter()
+        .map(|run| run.index)
+        .filter(|index| rows.iter().all(|row| row.index != *index))
+        .collect()
+}
+
+/// Describes the missing runs: their count, the first few indices and, for
+/// a sharded sweep, the shards they belong to.
+fn describe_missing(manifest: &Manifest, missing: &[usize], merged: usize) -> String {
+    const LISTED: usize = 8;
+    let total = merged + missing.len();
+    let mut listed: Vec<String> = missing.iter().take(LISTED).map(usize::to_string).collect();
+    if missing.len() > LISTED {
+        listed.push("...".to_string());
+    }
+    let mut problem = format!(
+        "the folders contain {merged} of the {total} runs of the sweep; missing runs {}",
+        listed.join(", ")
+    );
+    if let Some(count) = manifest.shard.map(|shard| shard.count) {
+        let mut shards: Vec<usize> = missing.iter().map(|index| index % count).collect();
+        shards.sort_unstable();
+        shards.dedup();
+        let names: Vec<String> = shards.iter().map(|i| format!("{i}/{count}")).collect();
+        problem.push_str(&format!(" (from --shard {})", names.join(", ")));
+    }
+    problem
 }
 
 fn merge_error(folder: &Path, problem: String) -> SweepFailure {
@@ -118,11 +165,21 @@ fn read_rows(folder: &Path, manifest: &Manifest) -> Result<Vec<SweepRow>, SweepF
         let seed = record[keys]
             .parse()
             .map_err(|_| invalid(format!("seed {:?} is not an integer", &record[keys])))?;
+        let line = record.position().map_or(0, |position| position.line());
         let metrics = record
             .iter()
+            .enumerate()
             .skip(keys + 1)
-            .map(|cell| cell.parse::<f64>().unwrap_or(f64::NAN))
-            .collect();
+            .map(|(column, cell)| {
+                cell.parse::<f64>().map_err(|_| {
+                    invalid(format!(
+                        "line {line}, column {} ({}): {cell:?} is not a number",
+                        column + 1,
+                        columns[column - keys - 1]
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
         rows.push(SweepRow {
             index: *index,
             values: record.iter().take(keys).map(str::to_string).collect(),

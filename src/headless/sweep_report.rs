@@ -34,6 +34,10 @@ pub struct Slope {
     pub metric: String,
     /// Least-squares slope; NaN with fewer than two positive, finite means.
     pub slope: f64,
+    /// Slope between the two largest widths alone, the estimate closest to
+    /// the infinite-width exponent when finite-width corrections bend the
+    /// curve at small widths; NaN with fewer than two widths.
+    pub largest_two: f64,
     /// Widths that entered the fit.
     pub points: usize,
 }
@@ -63,7 +67,7 @@ pub fn width_slopes(table: &SweepTable) -> Vec<Slope> {
             let Some(column) = table.column(metric) else {
                 continue;
             };
-            let pairs: Vec<(f64, f64)> = points
+            let mut pairs: Vec<(f64, f64)> = points
                 .iter()
                 .filter(|point| others_of(point) == others)
                 .filter_map(|point| {
@@ -73,10 +77,12 @@ pub fn width_slopes(table: &SweepTable) -> Vec<Slope> {
                         .then(|| (width.ln(), value.ln()))
                 })
                 .collect();
+            pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
             slopes.push(Slope {
                 others: others.clone(),
                 metric: metric.to_string(),
                 slope: least_squares_slope(&pairs),
+                largest_two: least_squares_slope(&pairs[pairs.len().saturating_sub(2)..]),
                 points: pairs.len(),
             });
         }
@@ -103,7 +109,8 @@ pub fn least_squares_slope(pairs: &[(f64, f64)]) -> f64 {
     }
 }
 
-/// Writes `sweep_slopes.csv`: the other keys, `metric`, `slope`, `points`.
+/// Writes `sweep_slopes.csv`: the other keys, `metric`, `slope`,
+/// `slope_largest_two`, `points`.
 pub fn write_slopes(
     table: &SweepTable,
     slopes: &[Slope],
@@ -115,11 +122,12 @@ pub fn write_slopes(
         .filter(|key| *key != WIDTH_KEY)
         .cloned()
         .collect();
-    header.extend(["metric", "slope", "points"].map(String::from));
+    header.extend(["metric", "slope", "slope_largest_two", "points"].map(String::from));
     let records = slopes.iter().map(|slope| {
         let mut record = slope.others.clone();
         record.push(slope.metric.clone());
         record.push(format_float(slope.slope));
+        record.push(format_float(slope.largest_two));
         record.push(slope.points.to_string());
         record
     });
@@ -164,6 +172,7 @@ pub fn format_slopes(table: &SweepTable, slopes: &[Slope]) -> String {
         "other keys".to_string(),
         "metric".to_string(),
         "slope vs width".to_string(),
+        "largest two".to_string(),
         "widths".to_string(),
     ]];
     for slope in slopes {
@@ -180,6 +189,7 @@ pub fn format_slopes(table: &SweepTable, slopes: &[Slope]) -> String {
             },
             slope.metric.clone(),
             format!("{:.3}", slope.slope),
+            format!("{:.3}", slope.largest_two),
             slope.points.to_string(),
         ]);
     }
@@ -246,6 +256,45 @@ mod tests {
         assert!((slopes[0].slope + 0.5).abs() < 1e-12, "{}", slopes[0].slope);
         assert!(slopes[1].slope.abs() < 1e-12);
         assert_eq!(slopes[1].points, 2);
+    }
+
+    #[test]
+    fn largest_two_widths_slope() {
+        let row = |index, width: usize, change: f64| SweepRow {
+            index,
+            values: vec![width.to_string()],
+            seed: 0,
+            metrics: vec![change],
+        };
+        // Listed out of width order: the two largest widths are 10^4 and 10^6,
+        // where 0.01 -> 0.001 is a slope of -1/2. The bent small-width point
+        // pulls the least-squares slope over all three to -0.33.
+        let table = SweepTable {
+            keys: vec!["model.width".into()],
+            columns: vec!["weight_change_w".into()],
+            rows: vec![
+                row(0, 1_000_000, 0.001),
+                row(1, 100, 0.02),
+                row(2, 10_000, 0.01),
+            ],
+        };
+        let slopes = width_slopes(&table);
+        assert!(
+            (slopes[0].largest_two + 0.5).abs() < 1e-12,
+            "{:?}",
+            slopes[0]
+        );
+        let all_three = least_squares_slope(&[
+            (100f64.ln(), 0.02f64.ln()),
+            (10_000f64.ln(), 0.01f64.ln()),
+            (1_000_000f64.ln(), 0.001f64.ln()),
+        ]);
+        assert!(
+            (slopes[0].slope - all_three).abs() < 1e-12,
+            "{:?}",
+            slopes[0]
+        );
+        assert!(slopes[0].slope > -0.4, "{:?}", slopes[0]);
     }
 
     #[test]

@@ -89,7 +89,9 @@ fn block_units(points: usize, width: usize) -> usize {
 /// `P = 0`.
 ///
 /// # Panics
-/// When `work`, `x`, `y` or `grad` do not match `arch` and `P`.
+/// When `work`, `x`, `y` or `grad` do not match `arch` and `P`, and when
+/// `arch.depth > 1`: deep networks go through
+/// [`TrainingWorkspace`](super::TrainingWorkspace), which picks the deep pass.
 pub fn loss_and_gradient(
     arch: &Architecture,
     params: &Params,
@@ -99,6 +101,11 @@ pub fn loss_and_gradient(
     work: &mut Workspace,
     grad: &mut Params,
 ) -> f64 {
+    assert_eq!(
+        arch.depth, 1,
+        "loss_and_gradient computes one hidden layer; use TrainingWorkspace for depth {}",
+        arch.depth
+    );
     let parallel = runs_in_parallel(arch, x.nrows());
     step_blocks(arch, params, (x, y), offset, work, grad, parallel)
 }
