@@ -17,15 +17,21 @@ fn main() {
         .into_iter()
         .find(|activation| activation.name() == activation_name)
     else {
-        eprintln!("unknown activation {activation_name:?}; expected relu, erf, identity, ...");
+        let names: Vec<&str> = Activation::ALL.iter().map(|a| a.name()).collect();
+        eprintln!(
+            "invalid activation {activation_name:?}: expected one of {}",
+            names.join(", ")
+        );
         std::process::exit(2);
     };
+
     let number = |index: usize, default: usize| -> usize {
         args.get(index)
             .map(|text| text.parse().expect("P, DEPTH and CALLS are whole numbers"))
             .unwrap_or(default)
     };
     let (points, depth, calls) = (number(1, 1024), number(2, 1), number(3, 10));
+
     let model = ModelConfig {
         width: 1,
         depth,
@@ -37,6 +43,7 @@ fn main() {
         gamma0: 1.0,
         center: false,
     };
+
     let x = gaussian_inputs::gaussian_inputs(points);
     let started = std::time::Instant::now();
     let mut trace = 0.0;
@@ -47,6 +54,7 @@ fn main() {
             .sum();
     }
     let elapsed = started.elapsed();
+
     println!(
         "{} depth {depth}, P = {points}: {:.3} ms per call over {calls} calls (NTK trace {trace:.6})",
         activation.name(),

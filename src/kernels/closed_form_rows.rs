@@ -392,10 +392,10 @@ mod tests {
                 activation,
                 Activation::Tanh | Activation::Gelu | Activation::Softplus
             );
-            let one = ClosedFormRows::new(&model(activation, 1), &variances, None);
-            assert_eq!(one.is_some(), closed, "{activation:?} depth 1");
-            let two = ClosedFormRows::new(&model(activation, 2), &variances, None);
-            assert!(two.is_none(), "{activation:?} depth 2");
+            let one_layer = ClosedFormRows::new(&model(activation, 1), &variances, None);
+            assert_eq!(one_layer.is_some(), closed, "{activation:?} depth 1");
+            let two_layers = ClosedFormRows::new(&model(activation, 2), &variances, None);
+            assert!(two_layers.is_none(), "{activation:?} depth 2");
         }
     }
 }
