@@ -5,15 +5,12 @@
 //! neural-tangents are in BENCHMARKS.md.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use ndarray::Array2;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, StandardNormal};
-
 use lazyrich::config::types::{Activation, ModelConfig, Scaling};
 use lazyrich::kernels::analytic_kernels;
 
-const DIMENSION: usize = 64;
+#[path = "common/gaussian_inputs.rs"]
+mod gaussian_inputs;
+use gaussian_inputs::gaussian_inputs;
 
 /// (activation, depth, P) of every measured case.
 const CASES: [(Activation, usize, usize); 7] = [
@@ -38,11 +35,6 @@ fn model(activation: Activation, depth: usize) -> ModelConfig {
         gamma0: 1.0,
         center: false,
     }
-}
-
-fn gaussian_inputs(points: usize) -> Array2<f64> {
-    let mut rng = ChaCha8Rng::seed_from_u64(3);
-    Array2::from_shape_simple_fn((points, DIMENSION), || StandardNormal.sample(&mut rng))
 }
 
 fn bench_kernels(c: &mut Criterion) {

@@ -1,21 +1,18 @@
 //! Infinite-width NNGP and NTK matrices of the network with `model.depth` hidden layers.
 
-use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, s};
 
 use super::closed_form::{
     PairExpectations, erf_expectations, identity_expectations, leaky_relu_expectations,
     relu_expectations,
 };
+use super::closed_form_rows::ClosedFormRows;
 use super::deep::{LayeredPoints, deep_kernel_entry};
 use super::input::AugmentedInputs;
 use super::pair::PairCovariance;
 use super::quadrature::quadrature_expectations;
+use super::row_blocks::{RowBlock, fill_row_blocks};
 use crate::config::types::{Activation, ModelConfig};
-
-/// Kernel matrices with at least this many entries are computed on several threads.
-const PARALLEL_MIN_ENTRIES: usize = 4096;
-/// Rows per block of work; each block computes its cosines as one matrix product.
-const ROW_BLOCK: usize = 32;
 
 /// NNGP and NTK matrices over the same pairs of inputs.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,7 +44,10 @@ pub struct Kernels {
 ///
 /// When `x1` and `x2` have equal contents, only the upper triangle is computed and
 /// mirrored, so both matrices are exactly symmetric. Large matrices are computed on
-/// several threads. Empty inputs give empty matrices.
+/// several threads. Empty inputs give empty matrices. With one hidden layer, the closed
+/// forms run a row at a time with a polynomial arcsine
+/// ([`closed_form_rows`](super::closed_form_rows)), except for pairs with
+/// `|cos t| > 0.9` or a variance 0, which take the general path.
 ///
 /// # Panics
 ///
@@ -75,20 +75,41 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
     };
 
     let columns = second.len();
-    let fill_block = |start: usize, mut nngp: ArrayViewMut2<f64>, mut ntk: ArrayViewMut2<f64>| {
+    let second_variances = separate.as_ref().map(|(inputs, _)| inputs.variances());
+    let rows = ClosedFormRows::new(model, first.variances(), second_variances);
+    let fill_block = |block: &mut RowBlock| {
+        let (start, first_column) = (block.start, block.first_column);
+        let (nngp, ntk) = (&mut block.nngp, &mut block.ntk);
         let block = start..start + nngp.nrows();
         // The symmetric case needs the upper triangle only: columns from the block's start.
-        let first_column = if symmetric { start } else { 0 };
         let cosines = first.cosines(block.clone(), second, first_column..columns);
         for (row, i) in block.enumerate() {
             let from = if symmetric { i } else { 0 };
-            for j in from..columns {
-                let cos = cosines[[row, j - first_column]];
+            let row_cosines = cosines.slice(s![row, from - first_column..]);
+            let row_pass = rows.as_ref().filter(|rows| {
+                let nngp = nngp.slice_mut(s![row, from - first_column..]);
+                let ntk = ntk.slice_mut(s![row, from - first_column..]);
+                fill_contiguous_row(rows, (i, from), row_cosines, nngp, ntk)
+            });
+            let mut fill_general = |j: usize, cos: f64| {
                 let pair = first.pair_from_cosine(i, second, j, cos);
                 let (k, theta) =
                     deep_kernel_entry(model, first_layers.point(i), second_layers.point(j), pair);
-                nngp[[row, j]] = k;
-                ntk[[row, j]] = theta;
+                nngp[[row, j - first_column]] = k;
+                ntk[[row, j - first_column]] = theta;
+            };
+            // The entries that the row pass does not cover take the general path.
+            match (row_pass, row_cosines.as_slice()) {
+                (Some(rows), Some(row_cosines)) => {
+                    rows.for_each_uncovered(i, from, row_cosines, |offset, cos| {
+                        fill_general(from + offset, cos);
+                    });
+                }
+                _ => {
+                    for (offset, &cos) in row_cosines.iter().enumerate() {
+                        fill_general(from + offset, cos);
+                    }
+                }
             }
         }
     };
@@ -96,98 +117,26 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
         nngp: Array2::zeros((first.len(), columns)),
         ntk: Array2::zeros((first.len(), columns)),
     };
-    fill_row_blocks(&mut kernels, fill_block);
-    if symmetric {
-        mirror_upper_triangles(&mut kernels);
-    }
+    fill_row_blocks(&mut kernels, symmetric, fill_block);
     kernels
 }
 
-/// Calls `fill(start, nngp_rows, ntk_rows)` on blocks of `ROW_BLOCK` rows of both matrices.
-///
-/// Matrices with at least `PARALLEL_MIN_ENTRIES` entries are split across
-/// `std::thread::available_parallelism()` scoped threads, which take the blocks in turn,
-/// so that the shorter rows of a triangle are spread evenly. A panic in a worker is
-/// resumed on the calling thread.
-fn fill_row_blocks<F>(kernels: &mut Kernels, fill: F)
-where
-    F: Fn(usize, ArrayViewMut2<f64>, ArrayViewMut2<f64>) + Sync,
-{
-    let (rows, columns) = kernels.nngp.dim();
-    let threads = if rows * columns >= PARALLEL_MIN_ENTRIES {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        1
-    };
-    let blocks = kernels
-        .nngp
-        .axis_chunks_iter_mut(Axis(0), ROW_BLOCK)
-        .zip(kernels.ntk.axis_chunks_iter_mut(Axis(0), ROW_BLOCK))
-        .enumerate();
-    let mut work: Vec<Vec<_>> = (0..threads).map(|_| Vec::new()).collect();
-    for (index, (nngp, ntk)) in blocks {
-        work[index % threads].push((index * ROW_BLOCK, nngp, ntk));
-    }
-    let fill = &fill;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = work
-            .into_iter()
-            .map(|blocks| {
-                scope.spawn(move || {
-                    for (start, nngp, ntk) in blocks {
-                        fill(start, nngp, ntk);
-                    }
-                })
-            })
-            .collect();
-        for worker in workers {
-            worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+/// Runs the closed-form row pass on one row of point `i` from column `from`. Returns
+/// `false`, having written nothing, if a view is not contiguous.
+fn fill_contiguous_row(
+    rows: &ClosedFormRows,
+    (i, from): (usize, usize),
+    cosines: ArrayView1<f64>,
+    mut nngp: ArrayViewMut1<f64>,
+    mut ntk: ArrayViewMut1<f64>,
+) -> bool {
+    match (cosines.as_slice(), nngp.as_slice_mut(), ntk.as_slice_mut()) {
+        (Some(cosines), Some(nngp), Some(ntk)) => {
+            rows.fill_row(i, from, cosines, nngp, ntk);
+            true
         }
-    });
-}
-
-/// Copies the upper triangles of both square matrices onto their lower ones, one matrix
-/// per thread when there are several.
-fn mirror_upper_triangles(kernels: &mut Kernels) {
-    let size = kernels.nngp.nrows();
-    let parallel = size * size >= PARALLEL_MIN_ENTRIES
-        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    let (nngp, ntk) = (&mut kernels.nngp, &mut kernels.ntk);
-    if parallel {
-        std::thread::scope(|scope| {
-            scope.spawn(|| mirror_upper_triangle(nngp));
-            mirror_upper_triangle(ntk);
-        });
-    } else {
-        mirror_upper_triangle(nngp);
-        mirror_upper_triangle(ntk);
-    }
-}
-
-/// Copies the upper triangle of a square matrix onto the lower one, tile by tile so that
-/// the transposed reads stay in cache.
-fn mirror_upper_triangle(matrix: &mut Array2<f64>) {
-    const TILE: usize = 32;
-    let size = matrix.nrows();
-    let Some(data) = matrix.as_slice_mut() else {
-        // Not reached: the kernels are allocated in standard layout.
-        for i in 0..size {
-            for j in i + 1..size {
-                matrix[[j, i]] = matrix[[i, j]];
-            }
-        }
-        return;
-    };
-    for row_tile in (0..size).step_by(TILE) {
-        for column_tile in (row_tile..size).step_by(TILE) {
-            for i in row_tile..(row_tile + TILE).min(size) {
-                for j in column_tile.max(i + 1)..(column_tile + TILE).min(size) {
-                    data[j * size + i] = data[i * size + j];
-                }
-            }
-        }
+        // Not reached: the cosines and the kernels are allocated in standard layout.
+        _ => false,
     }
 }
 

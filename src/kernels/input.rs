@@ -59,7 +59,7 @@ fn weight_variance_per_dimension(sigma_w: f64, dim: usize) -> f64 {
 
 /// Largest `|cos t|` taken from a matrix product of unit vectors; beyond it the chord
 /// formula measures the angle.
-const PRODUCT_MAX_COSINE: f64 = 0.9;
+pub(super) const PRODUCT_MAX_COSINE: f64 = 0.9;
 
 /// Inputs embedded as `z = (sigma_w x / sqrt(D), sigma_b)`, so that `K0(x, x') = z . z'`,
 /// stored as unit vectors and squared norms.

@@ -43,6 +43,9 @@
 //! Cosines are clamped to `[-1, 1]`. Every formula above is finite for `q = 0` and at
 //! `t = 0` and `t = pi`; the erf forms are evaluated through `atan2` with
 //! `(1+2q)(1+2q') - 4c^2 = 1 + 2(q+q') + 4 q q' sin^2 t`, which has no cancellation.
+//! With one hidden layer, pairs with `|cos t| <= 0.9` and positive variances use a
+//! polynomial arcsine in place of `atan2` ([`closed_form_rows`], [`arcsine`]), which is
+//! well conditioned there.
 //!
 //! Angles between inputs are measured from the embedded vectors
 //! `z = (sigma_w x / sqrt(D), sigma_b)` as `2 atan2(|a - b|, |a + b|)` of their unit
@@ -84,7 +87,9 @@
 //! is inverted explicitly.
 
 pub mod analytic;
+pub mod arcsine;
 pub mod closed_form;
+pub mod closed_form_rows;
 pub mod deep;
 pub mod gap;
 pub mod gauss_hermite;
@@ -95,6 +100,7 @@ pub mod input;
 pub mod pair;
 pub mod predictors;
 pub mod quadrature;
+pub mod row_blocks;
 
 pub use analytic::{Kernels, analytic_kernels, analytic_kernels_diag, pair_expectations};
 pub use closed_form::PairExpectations;
