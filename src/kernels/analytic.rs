@@ -9,6 +9,7 @@ use super::closed_form::{
 use super::closed_form_rows::ClosedFormRows;
 use super::deep::{LayeredPoints, deep_kernel_entry};
 use super::input::AugmentedInputs;
+use super::large_matrix::zeroed_matrix;
 use super::pair::PairCovariance;
 use super::quadrature::quadrature_expectations;
 use super::row_blocks::{RowBlock, fill_row_blocks};
@@ -114,8 +115,8 @@ pub fn analytic_kernels(model: &ModelConfig, x1: ArrayView2<f64>, x2: ArrayView2
         }
     };
     let mut kernels = Kernels {
-        nngp: Array2::zeros((first.len(), columns)),
-        ntk: Array2::zeros((first.len(), columns)),
+        nngp: zeroed_matrix(first.len(), columns),
+        ntk: zeroed_matrix(first.len(), columns),
     };
     fill_row_blocks(&mut kernels, symmetric, fill_block);
     kernels

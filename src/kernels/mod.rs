@@ -97,6 +97,7 @@ pub mod gauss_legendre;
 pub mod graded_rule;
 pub mod hermite;
 pub mod input;
+pub mod large_matrix;
 pub mod pair;
 pub mod predictors;
 pub mod quadrature;
