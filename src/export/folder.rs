@@ -100,6 +100,32 @@ pub fn file_safe(label: &str) -> String {
     name
 }
 
+/// Names one folder per label with [`file_safe`], adding `-2`, `-3`, ...
+/// to a name that an earlier label already took (labels are distinct, but
+/// `a b` and `a_b` both become `a_b`). Comparison ignores ASCII case, so
+/// the folders stay distinct on case-insensitive file systems too. A name
+/// ending in `.csv`, `.svg` or `.png` also gets a suffix, because the top
+/// folder's own files (the index and the charts) end so.
+pub fn run_folder_names(labels: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(labels.len());
+    for label in labels {
+        let base = file_safe(label);
+        let taken = |name: &str| {
+            let lower = name.to_ascii_lowercase();
+            let file_like = [".csv", ".svg", ".png"].iter().any(|e| lower.ends_with(e));
+            file_like || names.iter().any(|n| n.eq_ignore_ascii_case(name))
+        };
+        let mut name = base.clone();
+        let mut suffix = 2;
+        while taken(&name) {
+            name = format!("{base}-{suffix}");
+            suffix += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ mod ticks;
 
 pub use charts::{function_series, metric_series, write_run_charts};
 pub use compare::{CompareChartRun, write_compare_charts};
-pub use folder::{create_export_folder, export_folder_name, file_safe};
+pub use folder::{create_export_folder, export_folder_name, file_safe, run_folder_names};
 pub use plot::{IMAGE_SIZE, Mark, Series, plot_series, plot_svg_and_png};
 pub use runs::export_runs;
 pub use tables::{write_history_csv, write_view_csv};

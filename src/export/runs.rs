@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use super::ExportError;
 use super::charts::write_run_charts;
 use super::compare::{CompareChartRun, write_compare_charts};
-use super::folder::{create_export_folder, file_safe};
+use super::folder::{create_export_folder, run_folder_names};
 use super::tables::{write_history_csv, write_view_csv};
 use crate::app::run_slot::RunSlot;
 
@@ -14,7 +14,8 @@ use crate::app::run_slot::RunSlot;
 /// `time` (see [`super::export_folder_name`]), and returns its path.
 ///
 /// One run: `metrics.csv`, `predictions.csv` and the charts in the folder.
-/// Several runs (compare mode): a subfolder per run (`1-standard`, ...)
+/// Several runs (compare mode): a subfolder per run (`standard`, ...,
+/// named as `lazyrich run` names them, see [`run_folder_names`])
 /// with those files, and in the folder the compare charts with one line
 /// per run and the function view with every run's network.
 ///
@@ -31,8 +32,9 @@ pub fn export_runs(
         write_run(&folder, run)?;
         return Ok(folder);
     }
-    for (index, run) in runs.iter().enumerate() {
-        let sub = folder.join(format!("{}-{}", index + 1, file_safe(run.label())));
+    let labels: Vec<&str> = runs.iter().map(|run| run.label()).collect();
+    for (run, name) in runs.iter().zip(run_folder_names(&labels)) {
+        let sub = folder.join(name);
         std::fs::create_dir(&sub).map_err(|source| ExportError::io(&sub, source))?;
         write_run(&sub, run)?;
     }

@@ -9,7 +9,7 @@ use super::files::{AtomicFile, commit_csv};
 use super::number::format_float;
 use super::run::{RunOptions, RunReport, run};
 use crate::config::CompareRun;
-use crate::export::{CompareChartRun, file_safe, write_compare_charts};
+use crate::export::{CompareChartRun, run_folder_names, write_compare_charts};
 use crate::train::snapshot::METRIC_NAMES;
 
 /// Index of the runs in the top folder.
@@ -78,32 +78,6 @@ pub fn run_compare(
         write_compare_charts(&options.out, &chart_runs)?;
     }
     Ok(reports)
-}
-
-/// Names one folder per label with [`file_safe`], adding `-2`, `-3`, ...
-/// to a name that an earlier label already took (labels are distinct, but
-/// `a b` and `a_b` both become `a_b`). Comparison ignores ASCII case, so
-/// the folders stay distinct on case-insensitive file systems too. A name
-/// ending in `.csv`, `.svg` or `.png` also gets a suffix, because the top
-/// folder's own files (the index and the charts) end so.
-pub fn run_folder_names(labels: &[&str]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::with_capacity(labels.len());
-    for label in labels {
-        let base = file_safe(label);
-        let taken = |name: &str| {
-            let lower = name.to_ascii_lowercase();
-            let file_like = [".csv", ".svg", ".png"].iter().any(|e| lower.ends_with(e));
-            file_like || names.iter().any(|n| n.eq_ignore_ascii_case(name))
-        };
-        let mut name = base.clone();
-        let mut suffix = 2;
-        while taken(&name) {
-            name = format!("{base}-{suffix}");
-            suffix += 1;
-        }
-        names.push(name);
-    }
-    names
 }
 
 /// Writes the index: `label, folder, steps, diverged_at` (empty when the

@@ -17,7 +17,8 @@ pub mod sweep_plot;
 pub mod sweep_report;
 pub mod sweep_table;
 
-pub use compare::{CompareReport, RUNS_INDEX, format_run_line, run_compare, run_folder_names};
+pub use crate::export::run_folder_names;
+pub use compare::{CompareReport, RUNS_INDEX, format_run_line, run_compare};
 pub use kernel::{KernelCommandError, KernelOptions, KernelReport, write_kernels};
 pub use run::{RunOptions, RunReport, run};
 pub use sweep::{SweepFailure, SweepOptions, SweepReport, format_report, sweep};
