@@ -5,7 +5,7 @@
 //! neural-tangents are in BENCHMARKS.md.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use lazyrich::config::types::{Activation, ModelConfig, Scaling};
+use lazyrich::config::types::{Activation, ModelConfig};
 use lazyrich::kernels::analytic_kernels;
 
 #[path = "common/gaussian_inputs.rs"]
@@ -28,12 +28,7 @@ fn model(activation: Activation, depth: usize) -> ModelConfig {
         width: 1,
         depth,
         activation,
-        sigma_w: 1.0,
-        sigma_b: 1.0,
-        sigma_a: 1.0,
-        scaling: Scaling::Standard,
-        gamma0: 1.0,
-        center: false,
+        ..ModelConfig::default()
     }
 }
 

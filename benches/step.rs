@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use lazyrich::config::types::{Activation, ModelConfig, Optimizer, Scaling, TrainConfig};
+use lazyrich::config::types::{Activation, ModelConfig, Optimizer, TrainConfig};
 use lazyrich::model::{Architecture, Params, TrainingWorkspace};
 use lazyrich::train::optimizer::Stepper;
 
@@ -25,12 +25,7 @@ fn model(width: usize, depth: usize) -> ModelConfig {
         width,
         depth,
         activation: Activation::Relu,
-        sigma_w: 1.0,
-        sigma_b: 1.0,
-        sigma_a: 1.0,
-        scaling: Scaling::Standard,
-        gamma0: 1.0,
-        center: false,
+        ..ModelConfig::default()
     }
 }
 

@@ -9,7 +9,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use lazyrich::config::types::{Activation, ModelConfig, Scaling};
+use lazyrich::config::types::{Activation, ModelConfig};
 use lazyrich::kernels::{NtkPredictor, analytic_kernels, analytic_kernels_diag, gp_posterior};
 use lazyrich::model::{Architecture, Features, Params, empirical_ntk, input_kernel};
 
@@ -21,12 +21,7 @@ fn model() -> ModelConfig {
         width: WIDTH,
         depth: 1,
         activation: Activation::Relu,
-        sigma_w: 1.0,
-        sigma_b: 1.0,
-        sigma_a: 1.0,
-        scaling: Scaling::Standard,
-        gamma0: 1.0,
-        center: false,
+        ..ModelConfig::default()
     }
 }
 

@@ -7,7 +7,7 @@
 #[path = "../benches/common/gaussian_inputs.rs"]
 mod gaussian_inputs;
 
-use lazyrich::config::types::{Activation, ModelConfig, Scaling};
+use lazyrich::config::types::{Activation, ModelConfig};
 use lazyrich::kernels::analytic_kernels;
 
 fn main() {
@@ -36,12 +36,7 @@ fn main() {
         width: 1,
         depth,
         activation,
-        sigma_w: 1.0,
-        sigma_b: 1.0,
-        sigma_a: 1.0,
-        scaling: Scaling::Standard,
-        gamma0: 1.0,
-        center: false,
+        ..ModelConfig::default()
     };
 
     let x = gaussian_inputs::gaussian_inputs(points);

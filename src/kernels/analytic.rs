@@ -413,7 +413,6 @@ mod tests {
 #[cfg(test)]
 mod timing {
     use super::*;
-    use crate::config::types::Scaling;
 
     /// Reads the user plus system CPU time of this process from `/proc/self/stat` (Linux,
     /// assuming the usual 100 ticks per second). It depends less on other load than the
@@ -440,12 +439,7 @@ mod timing {
             width: 1,
             depth,
             activation,
-            sigma_w: 1.0,
-            sigma_b: 1.0,
-            sigma_a: 1.0,
-            scaling: Scaling::Standard,
-            gamma0: 1.0,
-            center: false,
+            ..ModelConfig::default()
         };
         let cpu_before = process_cpu_seconds();
         let start = std::time::Instant::now();
@@ -497,12 +491,7 @@ mod timing {
                 width: 1,
                 depth: 1,
                 activation,
-                sigma_w: 1.0,
-                sigma_b: 1.0,
-                sigma_a: 1.0,
-                scaling: Scaling::Standard,
-                gamma0: 1.0,
-                center: false,
+                ..ModelConfig::default()
             };
             let x = Array2::from_shape_fn((size, 1), |(i, _)| {
                 limit * (2.0 * i as f64 / (size - 1) as f64 - 1.0)
