@@ -41,6 +41,17 @@ fn sweep(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
+/// Runs `lazyrich sweep --merge FOLDERS --out OUT EXTRA`.
+fn merge_folders(folders: &[&Path], out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    lazyrich()
+        .args(["sweep", "--merge"])
+        .args(folders)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
 #[test]
 fn sweep_writes_tables_and_slopes() {
     let out = tempfile::tempdir().unwrap();
@@ -97,13 +108,7 @@ fn shards_merge_to_unsharded_sweep() {
     assert_eq!(read(&first.path().join("sweep.csv")).lines().count(), 5);
 
     let merged = tempfile::tempdir().unwrap();
-    lazyrich()
-        .args(["sweep", "--merge"])
-        .arg(first.path())
-        .arg(second.path())
-        .arg("--out")
-        .arg(merged.path())
-        .assert()
+    merge_folders(&[first.path(), second.path()], merged.path(), &[])
         .success()
         .stdout(contains("model.width  model.scaling  runs"));
     // The runs are deterministic, so the merged tables match the unsharded
@@ -122,22 +127,13 @@ fn merge_rejects_missing_shard() {
     let first = tempfile::tempdir().unwrap();
     sweep(first.path(), &["--shard", "0/2"]).success();
     let merged = tempfile::tempdir().unwrap();
-    let merge = |extra: &[&str]| {
-        lazyrich()
-            .args(["sweep", "--merge"])
-            .arg(first.path())
-            .arg("--out")
-            .arg(merged.path())
-            .args(extra)
-            .assert()
-    };
-    merge(&[])
+    merge_folders(&[first.path()], merged.path(), &[])
         .code(2)
         .stderr(contains("contain 4 of the 8 runs"))
         .stderr(contains("missing runs 1, 3, 5, 7 (from --shard 1/2)"));
     assert!(!merged.path().join("sweep.csv").exists());
 
-    merge(&["--allow-partial"])
+    merge_folders(&[first.path()], merged.path(), &["--allow-partial"])
         .success()
         .stderr(contains("they are left out"));
     assert_eq!(read(&merged.path().join("sweep.csv")).lines().count(), 5);
@@ -156,12 +152,7 @@ fn merge_names_a_bad_metric_cell() {
     lines[2] = cells.join(",");
     fs::write(&path, lines.join("\n") + "\n").unwrap();
     let merged = tempfile::tempdir().unwrap();
-    lazyrich()
-        .args(["sweep", "--merge"])
-        .arg(first.path())
-        .arg("--out")
-        .arg(merged.path())
-        .assert()
+    merge_folders(&[first.path()], merged.path(), &[])
         .code(2)
         .stderr(contains(
             "line 3, column 4 (train_loss): \"oops\" is not a number",
@@ -187,13 +178,7 @@ fn merge_rejects_mismatched_grids() {
         .assert()
         .success();
     let merged = tempfile::tempdir().unwrap();
-    lazyrich()
-        .args(["sweep", "--merge"])
-        .arg(first.path())
-        .arg(second.path())
-        .arg("--out")
-        .arg(merged.path())
-        .assert()
+    merge_folders(&[first.path(), second.path()], merged.path(), &[])
         .code(2)
         .stderr(contains("its grid differs"));
 }

@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the header mode, the target and whether the target
-    // holds class labels; the rest is the file.
+    // contains class labels. The rest is the file.
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };

@@ -110,14 +110,14 @@ pub fn run_folder_names(labels: &[&str]) -> Vec<String> {
     let mut names: Vec<String> = Vec::with_capacity(labels.len());
     for label in labels {
         let base = file_safe(label);
-        let taken = |name: &str| {
+        let is_taken = |name: &str| {
             let lower = name.to_ascii_lowercase();
             let file_like = [".csv", ".svg", ".png"].iter().any(|e| lower.ends_with(e));
             file_like || names.iter().any(|n| n.eq_ignore_ascii_case(name))
         };
         let mut name = base.clone();
         let mut suffix = 2;
-        while taken(&name) {
+        while is_taken(&name) {
             name = format!("{base}-{suffix}");
             suffix += 1;
         }

@@ -17,8 +17,8 @@ use super::sweep_table::{SweepRow, SweepTable};
 ///
 /// `SweepError::Merge` for an unreadable or inconsistent folder, a run in
 /// two folders, a metric cell that is not a number, and, unless
-/// `allow_partial`, for runs of the sweep that no folder holds (the message
-/// lists them and the shards they belong to). With `allow_partial` the
+/// `allow_partial`, for runs of the sweep that no folder contains (the
+/// message lists them and the shards they belong to). With `allow_partial` the
 /// missing runs are reported on stderr and left out.
 pub fn merge(
     folders: &[PathBuf],

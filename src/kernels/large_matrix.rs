@@ -45,7 +45,10 @@ fn advise_huge_pages(data: &mut [f64]) {
     let result =
         unsafe { libc::madvise(aligned as *mut libc::c_void, length, libc::MADV_HUGEPAGE) };
     if result != 0 {
-        tracing::debug!("madvise(MADV_HUGEPAGE) was refused; kernels use normal pages");
+        tracing::debug!(
+            error = %std::io::Error::last_os_error(),
+            "madvise(MADV_HUGEPAGE) failed; the kernel matrix uses normal pages"
+        );
     }
 }
 
