@@ -211,33 +211,33 @@ mod tests {
         app
     }
 
-    fn render_chart(app: &App, spec: &ChartSpec, width: u16, height: u16) -> Vec<String> {
-        let buffer = render_with(width, height, |frame| {
+    /// Draws one chart of `app` alone into a `width x height` buffer.
+    fn chart_buffer(
+        app: &App,
+        spec: &ChartSpec,
+        theme: &Theme,
+        size: (u16, u16),
+    ) -> ratatui::buffer::Buffer {
+        render_with(size.0, size.1, |frame| {
             render_metric_chart(
                 frame,
                 frame.area(),
                 app.histories(),
-                &COLOR,
+                theme,
                 &ChartView::from(spec),
                 ViewPlace::ONLY,
             );
-        });
-        buffer_lines(&buffer)
+        })
+    }
+
+    fn render_chart(app: &App, spec: &ChartSpec, width: u16, height: u16) -> Vec<String> {
+        buffer_lines(&chart_buffer(app, spec, &COLOR, (width, height)))
     }
 
     #[test]
     fn loss_chart_draws_log_axis() {
         let app = app_with_history(sample_info(), 300);
-        let buffer = render_with(60, 12, |frame| {
-            render_metric_chart(
-                frame,
-                frame.area(),
-                app.histories(),
-                &COLOR,
-                &ChartView::from(&LOSS_CHART),
-                ViewPlace::ONLY,
-            );
-        });
+        let buffer = chart_buffer(&app, &LOSS_CHART, &COLOR, (60, 12));
         let text = buffer_lines(&buffer).join("\n");
         assert!(text.contains(" loss (log) "), "{text}");
         assert!(text.contains("train"), "{text}");
@@ -348,16 +348,7 @@ mod tests {
             })
             .collect();
         let app = app_with_rows(rows);
-        let buffer = render_with(60, 12, |frame| {
-            render_metric_chart(
-                frame,
-                frame.area(),
-                app.histories(),
-                &COLOR,
-                &ChartView::from(&CHANGE_CHART),
-                ViewPlace::ONLY,
-            );
-        });
+        let buffer = chart_buffer(&app, &CHANGE_CHART, &COLOR, (60, 12));
         let text = buffer_lines(&buffer).join("\n");
         assert!(!text.contains("inf"), "{text}");
         assert!(braille_cells(&buffer) > 5, "{text}");
@@ -375,16 +366,7 @@ mod tests {
                 depth,
                 ascii: false,
             };
-            let buffer = render_with(60, 12, |frame| {
-                render_metric_chart(
-                    frame,
-                    frame.area(),
-                    app.histories(),
-                    &theme,
-                    &ChartView::from(&KERNEL_CHART),
-                    ViewPlace::ONLY,
-                );
-            });
+            let buffer = chart_buffer(&app, &KERNEL_CHART, &theme, (60, 12));
             // Colours of the plotted braille cells, first seen first.
             let mut colours = Vec::new();
             for cell in &buffer.content {
